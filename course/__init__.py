@@ -1,0 +1,66 @@
+"""Scored: build a gamified credit score and study what it does to the people it scores.
+
+The package behind the course's lessons and exercises. Everything is synthetic and the
+platform (Lotus Pay) and its score (the Lotus Score, 350-950) are fictional, modelled on
+public descriptions of Alipay's Sesame Credit, whose real algorithm is secret.
+"""
+
+from .datasets import DATASET_NAMES, load_dataset
+from .dimensions import (
+    DIMENSIONS,
+    behaviour_preferences,
+    connections,
+    credit_history,
+    dimension_scores,
+    fulfilment_capacity,
+    identity_characteristics,
+    platform_view,
+)
+from .population import POPULATION_COLUMNS, make_population
+from .scoring import (
+    BLACKLIST_CAP,
+    DEFAULT_WEIGHTS,
+    PERKS,
+    TIERS,
+    Explanation,
+    auc,
+    explain,
+    lotus_score,
+    perks,
+    tier,
+    validate_weights,
+)
+from .traces import CATEGORY_NAMES, CHANNELS, friend_lists, make_friendships, make_transactions
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BLACKLIST_CAP",
+    "CATEGORY_NAMES",
+    "CHANNELS",
+    "DATASET_NAMES",
+    "DEFAULT_WEIGHTS",
+    "DIMENSIONS",
+    "Explanation",
+    "PERKS",
+    "POPULATION_COLUMNS",
+    "TIERS",
+    "auc",
+    "behaviour_preferences",
+    "connections",
+    "credit_history",
+    "dimension_scores",
+    "explain",
+    "friend_lists",
+    "fulfilment_capacity",
+    "identity_characteristics",
+    "load_dataset",
+    "lotus_score",
+    "make_friendships",
+    "make_population",
+    "make_transactions",
+    "perks",
+    "platform_view",
+    "tier",
+    "validate_weights",
+]

@@ -1,0 +1,270 @@
+"""Behavioural traces of a synthetic population: payments and friendships.
+
+:func:`make_transactions` draws one row per payment. Each consumer has a taste for
+categories that depends on their life situation (parents buy baby goods, heavy gamers buy
+games), a handful of favourite merchants near home, and a mix of payment channels: only the
+``platform`` channel is visible to Lotus Pay. :func:`make_friendships` draws an undirected
+friendship graph in which people mostly befriend others in their own city tier and of
+similar income (homophily).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._checks import as_generator, check_count, check_frame
+
+#: Purchase categories: (relative frequency, median amount in CNY, merchants per city tier,
+#: sold online nationally rather than by local shops).
+CATEGORIES: dict[str, tuple[float, float, int, bool]] = {
+    "groceries": (30.0, 55.0, 60, False),
+    "dining": (20.0, 45.0, 90, False),
+    "transport": (12.0, 12.0, 8, False),
+    "utilities": (4.0, 150.0, 4, False),
+    "clothing": (6.0, 180.0, 45, False),
+    "electronics": (2.0, 700.0, 15, False),
+    "entertainment": (5.0, 80.0, 25, False),
+    "games": (2.0, 40.0, 12, True),
+    "baby_goods": (1.0, 110.0, 12, False),
+    "education": (2.0, 300.0, 15, False),
+    "health": (4.0, 90.0, 20, False),
+    "travel": (1.5, 800.0, 20, True),
+    "books": (1.5, 60.0, 10, True),
+}
+CATEGORY_NAMES = list(CATEGORIES)
+CHANNELS = ["platform", "card", "cash"]
+
+#: First day of the synthetic observation period.
+PERIOD_START = pd.Timestamp("2025-01-01")
+
+TRANSACTION_COLUMNS = {
+    "consumer_id": "who paid (see population)",
+    "timestamp": "date and time of the payment",
+    "merchant_id": "integer id of the shop or service",
+    "category": "what was bought",
+    "amount_cny": "amount paid, CNY",
+    "channel": "platform (seen by Lotus Pay), card or cash",
+}
+FRIENDSHIP_COLUMNS = {
+    "consumer_id": "one friend (the smaller id)",
+    "friend_id": "the other friend (the larger id)",
+}
+
+_POPULATION_NEEDS = [
+    "consumer_id", "age", "city_tier", "monthly_income_cny", "has_children", "heavy_gamer",
+    "platform_share",
+]
+
+
+def _merchant_layout() -> tuple[np.ndarray, np.ndarray, int]:
+    """Return per-(category, tier) first merchant id and pool size, and the merchant count."""
+    n_cat, n_tier = len(CATEGORIES), 4
+    first = np.zeros((n_cat, n_tier), dtype=np.int64)
+    size = np.zeros((n_cat, n_tier), dtype=np.int64)
+    next_id = 0
+    for c, (_, _, pool, online) in enumerate(CATEGORIES.values()):
+        for t in range(n_tier):
+            if online and t > 0:
+                first[c, t] = first[c, 0]
+                size[c, t] = size[c, 0]
+                continue
+            # Bigger cities have more shops
+            size[c, t] = pool if online else max(2, int(round(pool * (1.6 - 0.3 * t))))
+            first[c, t] = next_id
+            next_id += size[c, t]
+    return first, size, next_id
+
+
+def make_transactions(
+    population: pd.DataFrame,
+    *,
+    months: int = 6,
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Make one row per payment for every consumer over ``months`` months.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        From :func:`course.make_population` or ``course.load_dataset("population")``.
+    months : int
+        Length of the observation period in months, starting on ``PERIOD_START``.
+    seed : int, numpy.random.Generator or None
+        Seed for reproducibility.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``consumer_id``, ``timestamp``, ``merchant_id``, ``category`` (categorical),
+        ``amount_cny``, ``channel`` (categorical: platform, card, cash), sorted by consumer
+        and time.
+
+    Examples
+    --------
+    >>> from course import make_population
+    >>> people = make_population(50, seed=1)
+    >>> trace = make_transactions(people, months=2, seed=1)
+    >>> sorted(trace["channel"].cat.categories)
+    ['card', 'cash', 'platform']
+    """
+    check_frame(population, "population", _POPULATION_NEEDS)
+    months = check_count(months, "months", minimum=1)
+    rng = as_generator(seed)
+    n = len(population)
+    if n == 0:
+        raise ValueError("population is empty: make_transactions needs at least one consumer.")
+
+    income = population["monthly_income_cny"].to_numpy(dtype=float)
+    age = population["age"].to_numpy()
+    tier = population["city_tier"].cat.codes.to_numpy() if hasattr(
+        population["city_tier"], "cat") else population["city_tier"].to_numpy() - 1
+    share = population["platform_share"].to_numpy(dtype=float)
+
+    # Each consumer's taste for categories
+    weights = np.array([v[0] for v in CATEGORIES.values()])
+    taste = weights[None, :] * rng.lognormal(0.0, 0.5, (n, len(weights)))
+    col = {name: i for i, name in enumerate(CATEGORY_NAMES)}
+    parent = population["has_children"].to_numpy(dtype=bool)
+    gamer = population["heavy_gamer"].to_numpy(dtype=bool)
+    taste[:, col["baby_goods"]] *= np.where(parent, 14.0, 1.0)
+    taste[:, col["education"]] *= np.where(parent, 2.0, 1.0)
+    taste[:, col["games"]] *= np.where(gamer, 12.0, 1.0)
+    taste[:, col["electronics"]] *= np.where(gamer, 2.0, 1.0)
+    taste[:, col["travel"]] *= np.clip(income / 6000.0, 0.2, 4.0)
+    cum_taste = np.cumsum(taste / taste.sum(axis=1, keepdims=True), axis=1)
+
+    # How many payments each consumer makes
+    rate = 10.0 * np.clip(income / 5000.0, 0.2, 8.0) ** 0.3 * rng.lognormal(0.0, 0.35, n)
+    counts = rng.poisson(rate * months)
+    who = np.repeat(np.arange(n), counts)
+    rows = len(who)
+
+    # What they buy
+    u = rng.random(rows)
+    category = np.minimum((u[:, None] > cum_taste[who]).sum(axis=1), len(weights) - 1)
+
+    # Where: a favourite local merchant half of the time, otherwise a popular one
+    first, size, _ = _merchant_layout()
+    pool_first = first[category, tier[who]]
+    pool_size = size[category, tier[who]]
+    favourite = (rng.random((n, len(weights))) ** 1.5 * size[:, tier].T).astype(np.int64)
+    popular = (rng.random(rows) ** 2.0 * pool_size).astype(np.int64)
+    use_fav = rng.random(rows) < 0.5
+    merchant = pool_first + np.where(use_fav, favourite[who, category], popular)
+
+    # When: a uniform day in the period, daytime hours
+    end = PERIOD_START + pd.DateOffset(months=months)
+    n_days = (end - PERIOD_START).days
+    day = rng.integers(0, n_days, rows)
+    seconds = np.clip(rng.normal(14.5, 3.5, rows), 6.0, 23.9) * 3600.0
+    stamp = (
+        np.datetime64(PERIOD_START.date(), "s")
+        + day.astype("timedelta64[D]")
+        + seconds.astype(np.int64).astype("timedelta64[s]")
+    )
+
+    # How much, in CNY
+    medians = np.array([v[1] for v in CATEGORIES.values()])
+    amount = medians[category] * np.clip(income[who] / 5000.0, 0.2, 10.0) ** 0.4
+    amount = np.maximum(np.round(amount * rng.lognormal(0.0, 0.6, rows), 2), 1.0)
+
+    # Which channel: the platform with the consumer's platform share; else card or cash
+    on_platform = rng.random(rows) < share[who]
+    cash_p = np.clip(0.25 + 0.08 * tier[who] + 0.006 * (age[who] - 30), 0.05, 0.9)
+    channel = np.where(on_platform, 0, np.where(rng.random(rows) < cash_p, 2, 1)).astype(np.int8)
+
+    order = np.lexsort((stamp, who))
+    ids = population["consumer_id"].to_numpy()
+    return pd.DataFrame(
+        {
+            "consumer_id": ids[who[order]],
+            "timestamp": stamp[order].astype("datetime64[ns]"),
+            "merchant_id": merchant[order],
+            "category": pd.Categorical.from_codes(category[order].astype(np.int8), CATEGORY_NAMES),
+            "amount_cny": amount[order],
+            "channel": pd.Categorical.from_codes(channel[order], CHANNELS),
+        }
+    )
+
+
+def make_friendships(
+    population: pd.DataFrame,
+    *,
+    mean_degree: float = 8.0,
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Make an undirected friendship graph with homophily by city tier and income.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        From :func:`course.make_population`.
+    mean_degree : float
+        Average number of friends per consumer (before duplicates are removed).
+    seed : int, numpy.random.Generator or None
+        Seed for reproducibility.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per friendship, ``consumer_id < friend_id``, sorted. Each pair appears once;
+        use :func:`course.friend_lists` or concatenate the swapped columns for both directions.
+
+    Examples
+    --------
+    >>> from course import make_population
+    >>> people = make_population(200, seed=1)
+    >>> ties = make_friendships(people, seed=1)
+    >>> bool((ties["consumer_id"] < ties["friend_id"]).all())
+    True
+    """
+    check_frame(population, "population", ["consumer_id", "city_tier", "monthly_income_cny"])
+    if isinstance(mean_degree, bool) or not isinstance(mean_degree, (int, float)):
+        raise TypeError(f"mean_degree must be a number, got {mean_degree!r}.")
+    if not 0 < mean_degree < len(population):
+        raise ValueError(
+            f"mean_degree must be positive and smaller than the population ({len(population)}), "
+            f"got {mean_degree}."
+        )
+    rng = as_generator(seed)
+    n = len(population)
+    ids = population["consumer_id"].to_numpy()
+    tier = np.asarray(population["city_tier"].astype(int))
+    log_income = np.log(population["monthly_income_cny"].to_numpy(dtype=float).clip(1.0))
+
+    # Everybody reaches out to about mean_degree / 2 others; ties are then made mutual
+    stubs = rng.poisson(mean_degree / 2.0, n)
+    src = np.repeat(np.arange(n), stubs)
+    m = len(src)
+
+    # Rank people within their tier by income (plus noise) so neighbours in rank are alike
+    key = log_income + rng.normal(0, 0.25, n)
+    order = np.lexsort((key, tier))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    group_start = np.searchsorted(tier[order], tier, side="left")
+    group_size = np.searchsorted(tier[order], tier, side="right") - group_start
+
+    # Most ties stay in the tier and near in income; some go anywhere
+    local = rng.random(m) < 0.8
+    gs = group_size[src]
+    offset = np.rint(rng.laplace(0.0, np.maximum(1.0, 0.03 * gs))).astype(np.int64)
+    offset[offset == 0] = 1
+    pos = np.clip(rank[src] - group_start[src] + offset, 0, gs - 1)
+    near = order[group_start[src] + pos]
+    anywhere = rng.integers(0, n, m)
+    dst = np.where(local, near, anywhere)
+
+    a, b = np.minimum(src, dst), np.maximum(src, dst)
+    keep = a != b
+    pairs = np.unique(np.stack([ids[a[keep]], ids[b[keep]]], axis=1), axis=0)
+    frame = pd.DataFrame(pairs, columns=["consumer_id", "friend_id"]).astype(np.int64)
+    return frame
+
+
+def friend_lists(friendships: pd.DataFrame) -> pd.DataFrame:
+    """Return both directions of each friendship: one row per (consumer, friend)."""
+    check_frame(friendships, "friendships", ["consumer_id", "friend_id"])
+    swapped = friendships.rename(columns={"consumer_id": "friend_id", "friend_id": "consumer_id"})
+    return pd.concat([friendships, swapped[["consumer_id", "friend_id"]]], ignore_index=True)
