@@ -38,6 +38,8 @@ _CATEGORICAL = {
     "friendships": {},
 }
 _DATES = {"population": [], "transactions": ["timestamp"], "friendships": []}
+# pandas 3 parses floats exactly by default (and deprecates the option); pandas 2 needs asking
+_EXACT_FLOATS = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 
 
 def default_data_dir() -> Path:
@@ -127,7 +129,7 @@ def load_dataset(name: str, *, data_dir: str | Path | None = None) -> pd.DataFra
             )
         return generate_default_data()[name]
     frame = pd.read_csv(path, dtype=_CATEGORICAL[name] or None, parse_dates=_DATES[name],
-                        float_precision="round_trip")
+                        **_EXACT_FLOATS)
     for column, dtype in _CATEGORICAL[name].items():
         if isinstance(dtype.categories[0], (int, np.integer)):
             frame[column] = frame[column].astype(int).astype(dtype)

@@ -78,16 +78,16 @@ def platform_view(population: pd.DataFrame, transactions: pd.DataFrame) -> pd.Da
     else:
         months = 1
 
-    seen = transactions[transactions["channel"] == "platform"]
-    category = seen["category"].astype(str)
-    amount = seen["amount_cny"].to_numpy(dtype=float)
+    seen = (transactions["channel"] == "platform").to_numpy()
+    category = transactions["category"]
+    amount = transactions["amount_cny"].to_numpy(dtype=float)[seen]
     per = pd.DataFrame(
         {
-            "consumer_id": seen["consumer_id"].to_numpy(),
+            "consumer_id": transactions["consumer_id"].to_numpy()[seen],
             "n": 1.0,
             "spend": amount,
-            "responsible": amount * category.isin(RESPONSIBLE_CATEGORIES).to_numpy(),
-            "gaming": amount * (category == "games").to_numpy(),
+            "responsible": amount * category.isin(RESPONSIBLE_CATEGORIES).to_numpy()[seen],
+            "gaming": amount * (category == "games").to_numpy()[seen],
         }
     ).groupby("consumer_id").sum()
     per = per.reindex(ids, fill_value=0.0)

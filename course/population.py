@@ -59,7 +59,7 @@ POPULATION_COLUMNS = {
     "occupation": "main occupation",
     "monthly_income_cny": "monthly income, CNY",
     "assets_cny": "savings and property, CNY",
-    "has_children": "private trait: has a child under 6 (not seen by the platform)",
+    "has_children": "private trait: has children at home (not seen by the platform)",
     "heavy_gamer": "private trait: plays video games many hours a day (not seen by the platform)",
     "on_time_rate": "share of bills paid on time over the last 12 months, 0..1",
     "late_payments_12m": "number of late payments in the last 12 months",

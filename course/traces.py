@@ -115,34 +115,68 @@ def make_transactions(
     if n == 0:
         raise ValueError("population is empty: make_transactions needs at least one consumer.")
 
-    income = population["monthly_income_cny"].to_numpy(dtype=float)
-    age = population["age"].to_numpy()
-    tier = population["city_tier"].cat.codes.to_numpy() if hasattr(
-        population["city_tier"], "cat") else population["city_tier"].to_numpy() - 1
-    share = population["platform_share"].to_numpy(dtype=float)
+    ids = population["consumer_id"].to_numpy()
+    tier = np.asarray(population["city_tier"].astype(int)) - 1
+    people = {
+        "income": population["monthly_income_cny"].to_numpy(dtype=float),
+        "age": population["age"].to_numpy(dtype=float),
+        "tier": tier.astype(np.int64),
+        "share": population["platform_share"].to_numpy(dtype=float),
+        "parent": population["has_children"].to_numpy(dtype=bool),
+        "gamer": population["heavy_gamer"].to_numpy(dtype=bool),
+    }
+    # Generate in blocks of consumers so that memory stays bounded for large populations
+    blocks = []
+    for lo in range(0, n, _BLOCK):
+        part = {key: value[lo:lo + _BLOCK] for key, value in people.items()}
+        block = _payments(rng, part, months)
+        block["consumer_id"] = ids[lo:lo + _BLOCK][block.pop("who")]
+        blocks.append(block)
+    columns = {key: np.concatenate([b[key] for b in blocks]) for key in blocks[0]}
+    del blocks
+    return pd.DataFrame(
+        {
+            "consumer_id": columns["consumer_id"],
+            "timestamp": columns["timestamp"],
+            "merchant_id": columns["merchant_id"],
+            "category": pd.Categorical.from_codes(columns["category"], CATEGORY_NAMES),
+            "amount_cny": columns["amount_cny"],
+            "channel": pd.Categorical.from_codes(columns["channel"], CHANNELS),
+        }
+    )
+
+
+_BLOCK = 100_000  # consumers per block; fixed, so results do not depend on memory
+
+
+def _payments(rng: np.random.Generator, people: dict[str, np.ndarray], months: int) -> dict:
+    """Draw the payments of one block of consumers, sorted by consumer and time."""
+    n = len(people["income"])
+    income, age, tier, share = people["income"], people["age"], people["tier"], people["share"]
 
     # Each consumer's taste for categories
     weights = np.array([v[0] for v in CATEGORIES.values()])
     taste = weights[None, :] * rng.lognormal(0.0, 0.5, (n, len(weights)))
     col = {name: i for i, name in enumerate(CATEGORY_NAMES)}
-    parent = population["has_children"].to_numpy(dtype=bool)
-    gamer = population["heavy_gamer"].to_numpy(dtype=bool)
-    taste[:, col["baby_goods"]] *= np.where(parent, 14.0, 1.0)
-    taste[:, col["education"]] *= np.where(parent, 2.0, 1.0)
-    taste[:, col["games"]] *= np.where(gamer, 12.0, 1.0)
-    taste[:, col["electronics"]] *= np.where(gamer, 2.0, 1.0)
+    taste[:, col["baby_goods"]] *= np.where(people["parent"], 14.0, 1.0)
+    taste[:, col["education"]] *= np.where(people["parent"], 2.0, 1.0)
+    taste[:, col["games"]] *= np.where(people["gamer"], 12.0, 1.0)
+    taste[:, col["electronics"]] *= np.where(people["gamer"], 2.0, 1.0)
     taste[:, col["travel"]] *= np.clip(income / 6000.0, 0.2, 4.0)
     cum_taste = np.cumsum(taste / taste.sum(axis=1, keepdims=True), axis=1)
 
     # How many payments each consumer makes
     rate = 10.0 * np.clip(income / 5000.0, 0.2, 8.0) ** 0.3 * rng.lognormal(0.0, 0.35, n)
     counts = rng.poisson(rate * months)
-    who = np.repeat(np.arange(n), counts)
+    who = np.repeat(np.arange(n, dtype=np.int64), counts)
     rows = len(who)
 
-    # What they buy
+    # What they buy: one uniform draw per payment against the consumer's cumulative taste
     u = rng.random(rows)
-    category = np.minimum((u[:, None] > cum_taste[who]).sum(axis=1), len(weights) - 1)
+    category = np.zeros(rows, dtype=np.int8)
+    for c in range(len(weights) - 1):  # column by column keeps memory at one array
+        category += u > cum_taste[who, c]
+    del u
 
     # Where: a favourite local merchant half of the time, otherwise a popular one
     first, size, _ = _merchant_layout()
@@ -152,17 +186,15 @@ def make_transactions(
     popular = (rng.random(rows) ** 2.0 * pool_size).astype(np.int64)
     use_fav = rng.random(rows) < 0.5
     merchant = pool_first + np.where(use_fav, favourite[who, category], popular)
+    del pool_first, pool_size, popular, use_fav
 
     # When: a uniform day in the period, daytime hours
     end = PERIOD_START + pd.DateOffset(months=months)
     n_days = (end - PERIOD_START).days
     day = rng.integers(0, n_days, rows)
-    seconds = np.clip(rng.normal(14.5, 3.5, rows), 6.0, 23.9) * 3600.0
-    stamp = (
-        np.datetime64(PERIOD_START.date(), "s")
-        + day.astype("timedelta64[D]")
-        + seconds.astype(np.int64).astype("timedelta64[s]")
-    )
+    seconds = (np.clip(rng.normal(14.5, 3.5, rows), 6.0, 23.9) * 3600.0).astype(np.int64)
+    offset = day * 86400 + seconds
+    del day, seconds
 
     # How much, in CNY
     medians = np.array([v[1] for v in CATEGORIES.values()])
@@ -173,19 +205,19 @@ def make_transactions(
     on_platform = rng.random(rows) < share[who]
     cash_p = np.clip(0.25 + 0.08 * tier[who] + 0.006 * (age[who] - 30), 0.05, 0.9)
     channel = np.where(on_platform, 0, np.where(rng.random(rows) < cash_p, 2, 1)).astype(np.int8)
+    del on_platform, cash_p
 
-    order = np.lexsort((stamp, who))
-    ids = population["consumer_id"].to_numpy()
-    return pd.DataFrame(
-        {
-            "consumer_id": ids[who[order]],
-            "timestamp": stamp[order].astype("datetime64[ns]"),
-            "merchant_id": merchant[order],
-            "category": pd.Categorical.from_codes(category[order].astype(np.int8), CATEGORY_NAMES),
-            "amount_cny": amount[order],
-            "channel": pd.Categorical.from_codes(channel[order], CHANNELS),
-        }
-    )
+    # Sort by consumer, then time
+    order = np.argsort(who * (n_days * 86400) + offset, kind="stable")
+    start = np.datetime64(PERIOD_START.date(), "ns")
+    return {
+        "who": who[order],
+        "timestamp": start + (offset[order] * 1_000_000_000).astype("timedelta64[ns]"),
+        "merchant_id": merchant[order],
+        "category": category[order],
+        "amount_cny": amount[order],
+        "channel": channel[order],
+    }
 
 
 def make_friendships(
@@ -256,11 +288,12 @@ def make_friendships(
     anywhere = rng.integers(0, n, m)
     dst = np.where(local, near, anywhere)
 
+    # Make each tie undirected (smaller index first), drop self-ties and duplicates
     a, b = np.minimum(src, dst), np.maximum(src, dst)
     keep = a != b
-    pairs = np.unique(np.stack([ids[a[keep]], ids[b[keep]]], axis=1), axis=0)
-    frame = pd.DataFrame(pairs, columns=["consumer_id", "friend_id"]).astype(np.int64)
-    return frame
+    pair_key = np.unique(a[keep].astype(np.int64) * n + b[keep])
+    first, second = np.divmod(pair_key, n)
+    return pd.DataFrame({"consumer_id": ids[first], "friend_id": ids[second]}).astype(np.int64)
 
 
 def friend_lists(friendships: pd.DataFrame) -> pd.DataFrame:
