@@ -152,7 +152,8 @@ def make_population(
     # Demographics
     age = np.clip(np.rint(18 + rng.gamma(3.0, 6.5, n)), 18, 80).astype(np.int64)
     gender = (rng.random(n) < 0.5).astype(np.int8)
-    tier_code = _draw_categories(rng, np.broadcast_to([0.22, 0.30, 0.28, 0.20], (n, 4)))
+    tier_cum = np.cumsum([0.22, 0.30, 0.28, 0.20])
+    tier_code = np.minimum(np.searchsorted(tier_cum / tier_cum[-1], rng.random(n)), 3)
     migrant_p = np.array([0.42, 0.34, 0.22, 0.12])[tier_code]
     migrant = rng.random(n) < migrant_p
     edu_latent = rng.normal(0, 1, n) + 0.35 * (1.5 - tier_code) / 1.5 - 0.35 * migrant
