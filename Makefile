@@ -11,6 +11,8 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root (as in containers) without --allow-root
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
+# The notebook make lab opens first
+LAB_OPEN ?= lessons/00-welcome-cashless-china.ipynb
 
 .PHONY: lab test bench data venv clean
 

@@ -60,6 +60,16 @@ from .surveillance import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    # `course.widgets` (ipywidgets explorers) is imported on first use, so that plain
+    # `import course` stays light, as in grading kernels.
+    if name == "widgets":
+        import importlib
+
+        return importlib.import_module(".widgets", __name__)
+    raise AttributeError(f"module 'course' has no attribute {name!r}")
+
 __all__ = [
     "BLACKLIST_CAP",
     "CATEGORY_NAMES",

@@ -54,3 +54,16 @@ def median_time(fn: Callable[[], object], *, repeat: int = 15) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def bench_data(quick: bool):
+    """Population, transactions, friendships and dimensions: tiny when quick, else default."""
+    import course
+
+    if quick:
+        people = course.make_population(400, seed=1)
+        trace = course.make_transactions(people, months=2, seed=2)
+        ties = course.make_friendships(people, seed=3)
+    else:
+        people, trace, ties = (course.load_dataset(n) for n in course.DATASET_NAMES)
+    return people, trace, ties, course.dimension_scores(people, trace, ties)

@@ -1,0 +1,147 @@
+"""Shared plotting helpers: one colour-blind-safe style, readable labels, tier bands.
+
+The lessons call :func:`use_style` once; the widget explorers draw inside
+:func:`style_context` so that they never change a notebook's global settings. Colours come
+from seaborn's ``"colorblind"`` palette and, for the ordered score tiers, from the
+Okabe-Ito colours (vermillion to blue), which stay distinct under the common forms of colour
+blindness.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+
+import matplotlib as mpl
+import numpy as np
+import seaborn as sns
+from matplotlib.ticker import PercentFormatter
+
+from .dimensions import DIMENSIONS
+from .scoring import PERKS, SCORE_MAX, SCORE_MIN, TIERS
+
+PALETTE = "colorblind"
+
+#: One colour per score tier, ordered poor -> excellent (Okabe-Ito colours).
+TIER_COLOURS: dict[str, str] = {
+    "poor": "#D55E00",
+    "fair": "#E69F00",
+    "good": "#F0E442",
+    "very good": "#56B4E9",
+    "excellent": "#0072B2",
+}
+
+#: Payment channels: the one Lotus Pay sees stands out, the invisible ones are muted.
+CHANNEL_COLOURS: dict[str, str] = {"platform": "#0072B2", "card": "#E69F00", "cash": "#999999"}
+
+#: Human-readable names for columns and dimensions, for axis labels and widget controls.
+LABELS: dict[str, str] = {
+    "credit_history": "Credit history",
+    "fulfilment_capacity": "Fulfilment capacity",
+    "behaviour_preferences": "Behaviour & preferences",
+    "identity_characteristics": "Identity characteristics",
+    "connections": "Connections",
+    "age": "Age (years)",
+    "gender": "Gender",
+    "city_tier": "City tier (1 = largest)",
+    "hukou": "Hukou (household registration)",
+    "education": "Education",
+    "occupation": "Occupation",
+    "monthly_income_cny": "Monthly income (CNY)",
+    "assets_cny": "Savings and property (CNY)",
+    "has_children": "Has children (private)",
+    "heavy_gamer": "Heavy gamer (private)",
+    "on_time_rate": "Share of bills paid on time",
+    "late_payments_12m": "Late payments, last 12 months",
+    "platform_share": "Share of spending on Lotus Pay",
+    "bills_on_platform": "Bills paid through Lotus Pay (of 6)",
+    "verified_id": "ID verified",
+    "verified_degree": "Degree verified",
+    "verified_car": "Car verified",
+    "verified_property": "Property verified",
+    "phone_tenure_years": "Years with the same phone number",
+    "blacklisted": "On the court blacklist",
+    "defaulted": "Defaulted within 12 months",
+    "lotus_score": "Lotus Score",
+    "tier": "Score tier",
+}
+
+
+def label(name: str) -> str:
+    """Return a readable label for a column or dimension name (the name itself if unknown)."""
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _style_rc() -> dict:
+    rc = {}
+    rc.update(sns.axes_style("whitegrid"))
+    rc.update(sns.plotting_context("notebook", font_scale=0.9))
+    rc["axes.prop_cycle"] = mpl.cycler(color=sns.color_palette(PALETTE))
+    rc["axes.titleweight"] = "bold"
+    return rc
+
+
+def use_style() -> None:
+    """Set the course's plot style for the whole notebook (seaborn, colour-blind palette)."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook", font_scale=0.9,
+                  rc={"axes.titleweight": "bold", "figure.dpi": 90})
+
+
+@contextlib.contextmanager
+def style_context() -> Iterator[None]:
+    """Apply the course's plot style inside a ``with`` block only."""
+    with mpl.rc_context(_style_rc()):
+        yield
+
+
+def tier_bands(ax, *, alpha: float = 0.12, labels: bool = True, axis: str = "x") -> None:
+    """Shade the five score tiers behind a plot whose ``axis`` is a Lotus Score axis."""
+    span = ax.axvspan if axis == "x" else ax.axhspan
+    for i, row in enumerate(TIERS.itertuples()):
+        hi = row.max_score + 1 if row.max_score < SCORE_MAX else SCORE_MAX
+        span(row.min_score, hi, color=TIER_COLOURS[row.tier], alpha=alpha, lw=0, zorder=0)
+        if labels and axis == "x":
+            # Stagger the labels: the middle tiers are only 50 points wide
+            ax.text((row.min_score + hi) / 2, 0.98 - 0.07 * (i % 2), row.tier,
+                    transform=ax.get_xaxis_transform(), ha="center", va="top",
+                    fontsize="x-small", color="0.2")
+    if axis == "x":
+        ax.set_xlim(SCORE_MIN, SCORE_MAX)
+    else:
+        ax.set_ylim(SCORE_MIN, SCORE_MAX)
+
+
+def perk_lines(ax, *, axis: str = "x") -> None:
+    """Draw a dotted line at each perk threshold on a Lotus Score axis."""
+    line = ax.axvline if axis == "x" else ax.axhline
+    for threshold in sorted(set(PERKS["min_score"])):
+        line(threshold, color="0.3", ls=":", lw=1, zorder=1)
+
+
+def percent_axis(ax, axis: str = "y", *, xmax: float = 1.0) -> None:
+    """Format an axis holding shares (0..``xmax``) as percentages."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(PercentFormatter(xmax=xmax, decimals=None))
+
+
+def dimension_labels(names=DIMENSIONS) -> list[str]:
+    """Readable names for dimension columns, in order."""
+    return [label(n) for n in names]
+
+
+def figure_png(fig, *, dpi: int = 90) -> bytes:
+    """Render a matplotlib figure to PNG bytes (used by the widget explorers)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def rgba_png(rgba) -> bytes:
+    """Encode an RGBA pixel buffer (e.g. an Agg canvas's ``buffer_rgba()``) as PNG bytes."""
+    from PIL import Image
+
+    pixels = np.asarray(rgba)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels[..., :3]).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()

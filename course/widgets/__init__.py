@@ -1,0 +1,88 @@
+"""Interactive explorers for the lessons: thin ipywidgets wrappers over package functions.
+
+Each explorer is an ``ipywidgets.VBox``: display it in a notebook, or drive it from code by
+setting its controls' ``.value`` and reading ``.result`` (what was computed), ``.error`` and
+``.message`` (what its output area shows). Errors raised while updating are shown in the
+explorer, never lost.
+
+=====================  ==========================================  ==========
+explorer               what it shows                                lesson
+=====================  ==========================================  ==========
+population_explorer    one column's distribution, by group          01
+trace_explorer         one person's payments; what the platform     02
+                       sees of them
+weights_explorer       five weights -> scores, tiers by group, AUC  03
+persona_explorer       one person, "what if I..." -> score, perks   04
+surveillance_dial      data sources and coarseness -> accuracy,     07
+                       footprint, unicity
+fairness_audit         groups, threshold, weights -> selection      08
+                       rates, four-fifths ratio, calibration
+=====================  ==========================================  ==========
+"""
+
+from ._base import ConsumerPicker, Explorer
+from .persona import (
+    PersonaExplorer,
+    PersonaResult,
+    WhatIf,
+    persona_explorer,
+    personas,
+    spending_by_channel,
+    what_if_dimensions,
+)
+from .population import PopulationExplorer, PopulationResult, describe_column, population_explorer
+from .fairness import AuditResult, FairnessAudit, age_bands, audit_summary, fairness_audit
+from .surveillance import (
+    DialResult,
+    SurveillanceDial,
+    policy_accuracy,
+    policy_footprint,
+    policy_point,
+    policy_unicity,
+    surveillance_dial,
+)
+from .trace import TraceExplorer, TraceResult, trace_explorer, trace_summary
+from .weights import (
+    WeightsExplorer,
+    WeightsResult,
+    normalise_weights,
+    score_summary,
+    weights_explorer,
+)
+
+__all__ = [
+    "AuditResult",
+    "DialResult",
+    "FairnessAudit",
+    "SurveillanceDial",
+    "age_bands",
+    "audit_summary",
+    "fairness_audit",
+    "policy_accuracy",
+    "policy_footprint",
+    "policy_point",
+    "policy_unicity",
+    "surveillance_dial",
+    "ConsumerPicker",
+    "Explorer",
+    "PersonaExplorer",
+    "PersonaResult",
+    "PopulationExplorer",
+    "PopulationResult",
+    "TraceExplorer",
+    "TraceResult",
+    "WeightsExplorer",
+    "WeightsResult",
+    "WhatIf",
+    "describe_column",
+    "normalise_weights",
+    "persona_explorer",
+    "personas",
+    "population_explorer",
+    "score_summary",
+    "spending_by_channel",
+    "trace_explorer",
+    "trace_summary",
+    "weights_explorer",
+    "what_if_dimensions",
+]

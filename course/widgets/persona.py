@@ -1,0 +1,479 @@
+"""Persona explorer: one consumer, "what if I..." changes, new score, tier, perks, next perk.
+
+The changes act on what the platform *sees* (bills paid on time, bills and spending moved
+onto Lotus Pay, verified items, games paid in cash), and the new sub-scores are computed by
+the same dimension functions as :func:`course.dimension_scores`; with no change, they equal
+the person's real sub-scores. The connections sub-score is kept as it is (friends are the
+subject of lesson 06).
+
+The persona names are invented labels for synthetic rows; no real person is described.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from .. import plots
+from .._checks import check_frame
+from ..dimensions import (
+    DIMENSIONS,
+    RESPONSIBLE_CATEGORIES,
+    behaviour_preferences,
+    credit_history,
+    fulfilment_capacity,
+    identity_characteristics,
+)
+from ..scoring import (
+    DEFAULT_WEIGHTS,
+    PERKS,
+    SCORE_MAX,
+    SCORE_MIN,
+    Explanation,
+    explain,
+    lotus_score,
+    perks,
+    tier,
+)
+from ._base import ConsumerPicker, Explorer, html_table
+from .weights import align_population
+
+#: Invented names for the persona picker, with what each persona illustrates.
+PERSONA_NAMES = ["Mei", "Jun", "Lan", "Hao", "Ying", "Wei"]
+
+
+def personas(population: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
+    """Pick a few consumers who illustrate the course's points, with invented names.
+
+    The choice is deterministic for given data. Each row has ``consumer_id``, ``name``
+    (invented), ``why`` (what the persona shows) and ``label`` (for a picker). Personas whose
+    conditions no consumer meets are left out.
+
+    Examples
+    --------
+    >>> from course import dimension_scores, load_dataset
+    >>> people = load_dataset("population")
+    >>> dims = dimension_scores(people, load_dataset("transactions"),
+    ...                         load_dataset("friendships"))
+    >>> personas(people, dims)["name"].tolist()[:2]
+    ['Mei', 'Jun']
+    """
+    check_frame(population, "population", ["consumer_id", "blacklisted", "hukou", "city_tier"])
+    people = population.set_index("consumer_id", drop=False)
+    people = people.loc[people.index.intersection(dimensions.index)]
+    dims = dimensions.loc[people.index]
+    score = lotus_score(dims, blacklisted=people["blacklisted"].to_numpy(dtype=bool))
+    uncapped = lotus_score(dims)
+    ok = ~people["blacklisted"]
+    tier_ = people["city_tier"].astype(int)
+    rules = [
+        ("Mei", "a migrant in a big city, just below the first perk (600)",
+         ok & (people["hukou"] == "migrant") & (tier_ == 1) & people["age"].between(20, 45)
+         & score.between(585, 599), score, 595),
+        ("Jun", "a well-scored local in a big city",
+         ok & (people["hukou"] == "local") & (tier_ == 1) & (score >= 700), score, 730),
+        ("Lan", "pays every bill on time, but mostly off the platform",
+         ok & (people["on_time_rate"] >= 0.97) & (people["late_payments_12m"] == 0)
+         & (people["bills_on_platform"] <= 1) & (score < 560), people["on_time_rate"], 1.0),
+        ("Hao", "a young heavy gamer near a perk threshold",
+         ok & people["heavy_gamer"] & (people["age"] < 30) & score.between(630, 649), score, 645),
+        ("Ying", "a parent in a smaller city, just below deposit-free housing (650)",
+         ok & people["has_children"] & (tier_ >= 2) & score.between(635, 649), score, 645),
+        ("Wei", "on the court blacklist: capped at 549, no perks",
+         people["blacklisted"], uncapped, float(SCORE_MAX)),
+    ]
+    rows, taken = [], set()
+    for name, why, mask, key, target in rules:
+        candidates = people.index[mask.to_numpy() & ~people.index.isin(list(taken))]
+        if len(candidates) == 0:
+            continue
+        distance = (key.loc[candidates] - target).abs()
+        chosen = int(distance.sort_values(kind="stable").index[0])
+        taken.add(chosen)
+        person = people.loc[chosen]
+        who = (f"{person['age']}, {person['hukou']} hukou, tier-{int(person['city_tier'])} city, "
+               f"{str(person['occupation']).replace('_', ' ')}")
+        rows.append({"consumer_id": chosen, "name": name, "why": why,
+                     "label": f"{name} (invented) — {who}: {why}"})
+    return pd.DataFrame(rows, columns=["consumer_id", "name", "why", "label"])
+
+
+def spending_by_channel(transactions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Per consumer: payments and spending on and off the platform, and the months observed.
+
+    Columns (``on_`` = through Lotus Pay, ``off_`` = card or cash): ``n`` payments, ``spend``
+    (CNY), ``responsible`` (spend on the categories behaviour & preferences rewards),
+    ``gaming`` (spend on games) and ``gaming_n`` (game payments). The months are counted as
+    :func:`course.platform_view` counts them.
+    """
+    check_frame(transactions, "transactions", ["consumer_id", "timestamp", "category",
+                                               "amount_cny", "channel"])
+    stamps = transactions["timestamp"]
+    months = 1
+    if len(transactions):
+        months = max(1, (stamps.max().year - stamps.min().year) * 12
+                     + stamps.max().month - stamps.min().month + 1)
+    category = transactions["category"].astype(str)
+    amount = transactions["amount_cny"].to_numpy(dtype=float)
+    games = (category == "games").to_numpy()
+    parts = pd.DataFrame({
+        "consumer_id": transactions["consumer_id"].to_numpy(),
+        "side": np.where((transactions["channel"] == "platform").to_numpy(), "on", "off"),
+        "n": 1.0,
+        "spend": amount,
+        "responsible": amount * category.isin(RESPONSIBLE_CATEGORIES).to_numpy(),
+        "gaming": amount * games,
+        "gaming_n": games.astype(float),
+    })
+    wide = parts.groupby(["consumer_id", "side"]).sum().unstack("side", fill_value=0.0)
+    wide.columns = [f"{side}_{what}" for what, side in wide.columns]
+    for side in ("on", "off"):
+        for what in ("n", "spend", "responsible", "gaming", "gaming_n"):
+            if f"{side}_{what}" not in wide:
+                wide[f"{side}_{what}"] = 0.0
+    return wide, months
+
+
+@dataclass
+class WhatIf:
+    """The "what if I..." changes; ``None`` keeps the person's own value."""
+
+    pay_on_time: bool = False
+    bills_on_platform: int | None = None
+    move_spending: float = 0.0
+    games_in_cash: bool = False
+    verified_id: bool | None = None
+    verified_degree: bool | None = None
+    verified_car: bool | None = None
+    verified_property: bool | None = None
+    blacklisted: bool | None = None
+
+
+def what_if_dimensions(person: pd.Series, spending: pd.Series, months: int,
+                       connections: float, change: WhatIf) -> pd.Series:
+    """Recompute one consumer's five sub-scores after ``change``, with the package's functions.
+
+    ``person`` is their population row, ``spending`` their row of
+    :func:`spending_by_channel`, ``connections`` their current connections sub-score.
+    """
+    if not 0.0 <= change.move_spending <= 1.0:
+        raise ValueError(f"move_spending is a share from 0 to 1, got {change.move_spending}.")
+
+    def own(value, column):
+        return person[column] if value is None else value
+
+    on_time = 1.0 if change.pay_on_time else float(person["on_time_rate"])
+    late = 0.0 if change.pay_on_time else float(person["late_payments_12m"])
+    bills = float(own(change.bills_on_platform, "bills_on_platform"))
+    if not 0 <= bills <= 6:
+        raise ValueError(f"bills_on_platform counts recurring bills, 0 to 6; got {bills:g}.")
+
+    # Move a share of card and cash spending onto the platform
+    f = float(change.move_spending)
+    seen = {what: spending[f"on_{what}"] + f * spending[f"off_{what}"]
+            for what in ("n", "spend", "responsible", "gaming", "gaming_n")}
+    # Paying for games in cash hides them from the platform
+    if change.games_in_cash:
+        seen["spend"] -= seen["gaming"]
+        seen["n"] -= seen["gaming_n"]
+        seen["gaming"] = 0.0
+    spend = max(seen["spend"], 0.0)
+    responsible_share = seen["responsible"] / spend if spend > 0 else 0.0
+    gaming_share = seen["gaming"] / spend if spend > 0 else 0.0
+
+    car = bool(own(change.verified_car, "verified_car"))
+    prop = bool(own(change.verified_property, "verified_property"))
+    values = {
+        "credit_history": credit_history(on_time, late, bills),
+        "fulfilment_capacity": fulfilment_capacity(spend / months, car, prop),
+        "behaviour_preferences": behaviour_preferences(
+            seen["n"] / months, responsible_share, gaming_share),
+        "identity_characteristics": identity_characteristics(
+            bool(own(change.verified_id, "verified_id")),
+            bool(own(change.verified_degree, "verified_degree")), car, prop,
+            float(person["phone_tenure_years"])),
+        "connections": connections,
+    }
+    return pd.Series({d: float(np.clip(values[d], 0.0, 1.0)) for d in DIMENSIONS},
+                     name=person.name)
+
+
+@dataclass
+class PersonaResult:
+    """What the persona explorer computed for one person and one set of changes."""
+
+    consumer_id: int
+    change: WhatIf
+    before: pd.Series
+    after: pd.Series
+    score_before: int
+    score_after: int
+    tier_before: str
+    tier_after: str
+    blacklisted: bool
+    perks: pd.DataFrame
+    explanation: Explanation
+    next_perk: str | None
+    next_perk_change: pd.Series | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def next_perk(score: int, blacklisted: bool) -> tuple[int | None, str | None]:
+    """The lowest perk threshold above ``score`` and the perks it unlocks (None if none)."""
+    if blacklisted:
+        return None, None
+    above = PERKS[PERKS["min_score"] > score]
+    if above.empty:
+        return None, None
+    threshold = int(above["min_score"].min())
+    names = ", ".join(above.loc[above["min_score"] == threshold, "perk"])
+    return threshold, names
+
+
+class PersonaExplorer(Explorer):
+    """One consumer and "what if I..." controls -> new score, tier, perks and next perk.
+
+    Controls: ``picker`` (persona or consumer id), ``pay_on_time``, ``bills``,
+    ``move_spending``, ``games_in_cash``, ``verify`` (dict of Checkboxes by item),
+    ``blacklisted`` and ``reset``. ``result`` is a :class:`PersonaResult`.
+    """
+
+    title = "Persona explorer: what if I…"
+
+    def __init__(self, dimensions: pd.DataFrame, population: pd.DataFrame,
+                 transactions: pd.DataFrame, *, consumer_id: int | None = None,
+                 weights=None, persona_table: pd.DataFrame | None = None):
+        check_frame(dimensions, "dimensions", DIMENSIONS, hint="course.dimension_scores(...)")
+        self.dimensions = dimensions
+        self.population = align_population(population, dimensions.index)
+        self.weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
+        spending, self.months = spending_by_channel(transactions)
+        self.spending = spending.reindex(dimensions.index, fill_value=0.0)
+        self.personas = (personas(population, dimensions) if persona_table is None
+                         else persona_table)
+        self.picker = ConsumerPicker(dimensions.index, self.personas, value=consumer_id)
+        wide = {"style": {"description_width": "250px"}, "layout": {"width": "520px"}}
+        box = {"indent": False, "layout": {"width": "300px"}}
+        self.pay_on_time = widgets.Checkbox(description="Had paid every bill on time", **box)
+        self.bills = widgets.IntSlider(min=0, max=6, description="Bills paid via Lotus Pay (of 6)",
+                                       continuous_update=True, **wide)
+        self.move_spending = widgets.FloatSlider(
+            min=0.0, max=1.0, step=0.05, readout_format=".0%", continuous_update=True,
+            description="Card/cash spending → Lotus Pay", **wide)
+        self.games_in_cash = widgets.Checkbox(description="Pay for games in cash instead", **box)
+        self.verify = {
+            item: widgets.Checkbox(description=f"{name} verified", **box)
+            for item, name in [("verified_id", "ID"), ("verified_degree", "Degree"),
+                               ("verified_car", "Car"), ("verified_property", "Property")]
+        }
+        self.blacklisted = widgets.Checkbox(description="On the court blacklist", **box)
+        self.reset = widgets.Button(description="Back to this person's data", icon="undo",
+                                    tooltip="Undo every what-if change", layout={"width": "230px"})
+        self.reset.on_click(lambda _: self._load_person())
+        self._holding = False
+        behaviour = widgets.VBox([self.pay_on_time, self.games_in_cash, self.bills,
+                                  self.move_spending])
+        identity = widgets.VBox([*self.verify.values(), self.blacklisted, self.reset])
+        super().__init__(
+            [self.picker, widgets.HBox([behaviour, identity])],
+            intro="Pick a person (the names are invented; the rows are synthetic) and try "
+                  "changes. The grey bars are their real sub-scores' points, the coloured "
+                  "bars what the score would count after your changes. Verifying a car or "
+                  "property assumes the person owns one; friends (connections) stay as they "
+                  "are.")
+        self.picker.consumer_id.observe(lambda _: self._load_person(), names="value")
+        self._observe(self.pay_on_time, self.bills, self.move_spending, self.games_in_cash,
+                      *self.verify.values(), self.blacklisted)
+        self._load_person()
+
+    def _on_change(self, change=None) -> None:
+        if not self._holding:
+            self.refresh()
+
+    def _load_person(self) -> None:
+        """Set every control to the chosen person's real data, then update once."""
+        cid = self.picker.value
+        self._holding = True
+        try:
+            if cid in self.population.index:
+                person = self.population.loc[cid]
+                self.pay_on_time.value = False
+                self.games_in_cash.value = False
+                self.bills.value = int(person["bills_on_platform"])
+                self.move_spending.value = 0.0
+                for item, box in self.verify.items():
+                    box.value = bool(person[item])
+                has_degree = str(person.get("education", "")) in ("bachelor", "postgraduate")
+                self.verify["verified_degree"].disabled = not has_degree and not bool(
+                    person["verified_degree"])
+                self.blacklisted.value = bool(person["blacklisted"])
+        finally:
+            self._holding = False
+        self.refresh()
+
+    def current_change(self) -> WhatIf:
+        """The changes the controls describe, relative to the person's real data."""
+        return WhatIf(
+            pay_on_time=self.pay_on_time.value, bills_on_platform=self.bills.value,
+            move_spending=self.move_spending.value, games_in_cash=self.games_in_cash.value,
+            blacklisted=self.blacklisted.value,
+            **{item: box.value for item, box in self.verify.items()})
+
+    def _compute(self) -> PersonaResult:
+        cid = self.picker.value
+        if cid not in self.population.index:
+            raise KeyError(f"consumer {cid} is not in the data (ids run from "
+                           f"{self.population.index.min()} to {self.population.index.max()}).")
+        person = self.population.loc[cid]
+        change = self.current_change()
+        before = self.dimensions.loc[cid, DIMENSIONS].astype(float)
+        after = what_if_dimensions(person, self.spending.loc[cid], self.months,
+                                   float(before["connections"]), change)
+        listed_now = bool(person["blacklisted"])
+        listed = bool(change.blacklisted) if change.blacklisted is not None else listed_now
+        frame = pd.DataFrame([before, after], index=["now", "what if"])
+        scores = lotus_score(frame, self.weights, blacklisted=[listed_now, listed])
+        granted = perks(scores, blacklisted=[listed_now, listed]).T
+        granted.index.name = "perk"
+        threshold, names = next_perk(int(scores["what if"]), listed)
+        after_frame = frame.loc[["what if"]].rename(index={"what if": cid})
+        explanation = explain(after_frame, cid, weights=self.weights, blacklisted=listed)
+        change_to_perk = None
+        if threshold is not None:
+            change_to_perk = explain(after_frame, cid, weights=self.weights,
+                                     blacklisted=listed, target=threshold).cheapest
+        notes = []
+        if change.games_in_cash and self.spending.loc[cid, "on_gaming"] == 0:
+            notes.append("This person pays for no games through Lotus Pay, so hiding them "
+                         "changes nothing.")
+        return PersonaResult(
+            consumer_id=int(cid), change=change, before=before, after=after,
+            score_before=int(scores["now"]), score_after=int(scores["what if"]),
+            tier_before=str(tier(int(scores["now"]))), tier_after=str(tier(int(scores["what if"]))),
+            blacklisted=listed, perks=granted, explanation=explanation,
+            next_perk=None if threshold is None else f"{names} at {threshold}",
+            next_perk_change=change_to_perk, notes=notes)
+
+    # Drawing: built once, then updated in place
+    def _build(self) -> None:
+        fig = self._new_figure((10.5, 3.4))
+        ax_dims, ax_score = fig.subplots(1, 2, width_ratios=[1.5, 1])
+        y = np.arange(len(DIMENSIONS))
+        colours = plots.CHANNEL_COLOURS
+        self._bars_now = ax_dims.barh(y - 0.2, np.zeros(len(y)), height=0.38, color="0.75",
+                                      label="now")
+        self._bars_after = ax_dims.barh(y + 0.2, np.zeros(len(y)), height=0.38,
+                                        color=colours["platform"], label="what if")
+        self._dim_text = [ax_dims.text(0, yi + 0.2, "", va="center", fontsize="x-small")
+                          for yi in y]
+        ax_dims.set_yticks(y, plots.dimension_labels())
+        ax_dims.invert_yaxis()
+        ax_dims.set_xlim(0, 600 * max(self.weights.values()) * 1.12)
+        ax_dims.set_xlabel("Points added to the base of 350 (sub-score × weight × 600)")
+        ax_dims.set_title("Where the points come from")
+        ax_dims.legend(loc="lower right", fontsize="small")
+        ax_dims.grid(axis="y", visible=False)
+
+        plots.tier_bands(ax_score, alpha=0.35)
+        plots.perk_lines(ax_score)
+        (self._mark_now,) = ax_score.plot([SCORE_MIN], [0.35], "o", color="0.45", ms=10,
+                                          label="now")
+        (self._mark_after,) = ax_score.plot([SCORE_MIN], [0.65], "D",
+                                            color=colours["platform"], ms=10, label="what if")
+        self._score_text = ax_score.text(0.5, 0.08, "", transform=ax_score.transAxes,
+                                         ha="center", fontsize="small")
+        ax_score.set_ylim(0, 1)
+        ax_score.set_yticks([])
+        ax_score.set_xlabel("Lotus Score (dotted lines: perk thresholds)")
+        ax_score.set_title("Score and tier")
+        ax_score.legend(loc="upper left", fontsize="x-small", bbox_to_anchor=(0, 0.88))
+        self._axes = (ax_dims, ax_score)
+        self._title = fig.suptitle("", fontsize="medium")
+        # Only these move with the controls; the rest is drawn once (see Explorer._render)
+        self._animate(*self._bars_now, *self._bars_after, *self._dim_text, self._mark_now,
+                      self._mark_after, self._score_text, self._title)
+        self.figure = fig
+
+    def _update(self, result: PersonaResult) -> None:
+        w = np.array([self.weights[d] for d in DIMENSIONS])
+        now = 600 * result.before.to_numpy() * w
+        after = 600 * result.after.to_numpy() * w
+        for bar, value in zip(self._bars_now, now):
+            bar.set_width(value)
+        for bar, text, value, old in zip(self._bars_after, self._dim_text, after, now):
+            bar.set_width(value)
+            delta = value - old
+            text.set_x(max(value, old) + 2)
+            text.set_text(f"{delta:+.0f}" if abs(delta) >= 0.5 else "")
+        self._mark_now.set_xdata([result.score_before])
+        self._mark_after.set_xdata([result.score_after])
+        self._score_text.set_text(
+            f"now {result.score_before} ({result.tier_before})  →  "
+            f"what if {result.score_after} ({result.tier_after})")
+        name = self.picker.persona.label if self.picker.persona.value is not None else None
+        who = name.split(" — ")[0] if name else f"consumer {result.consumer_id}"
+        self._title.set_text(f"{who}: Lotus Score {result.score_before} → {result.score_after}")
+
+    def _draw(self, result: PersonaResult) -> None:
+        if self.figure is None:
+            self._build()
+        self._update(result)
+        table = result.perks.copy()
+        table.insert(0, "needs", PERKS.set_index("perk")["min_score"].reindex(table.index))
+        for c in ("now", "what if"):
+            table[c] = table[c].map({True: "✓ yes", False: "✗ no"})
+        lines = [f"<b>Score {result.score_before} ({result.tier_before}) → "
+                 f"{result.score_after} ({result.tier_after})</b>"]
+        if result.blacklisted:
+            lines.append("Blacklisted: the score is capped at 549 and every perk is barred.")
+        elif result.next_perk:
+            lines.append(f"Next perk: <b>{result.next_perk}</b>.")
+            best = result.next_perk_change
+            if best is None:
+                lines.append("No single sub-score can get there on its own.")
+            else:
+                lines.append(f"Smallest single change to get there: raise "
+                             f"{plots.label(best.name).lower()} from {best.current:.3f} "
+                             f"to {best.needed:.3f}.")
+        else:
+            lines.append("Above every perk threshold.")
+        explanation = str(result.explanation).replace("&", "&amp;").replace("<", "&lt;")
+        self.summary.value = (
+            "<div style='display:flex;gap:24px;flex-wrap:wrap'><div>"
+            + "<br>".join(lines) + html_table(table, caption="Perks")
+            + "</div><div><b>Explain my score</b> (course.explain, after the changes)"
+            + f"<pre style='font-size:85%;line-height:1.3'>{explanation}</pre></div></div>")
+
+    def _message(self, result: PersonaResult) -> str:
+        return "\n".join(result.notes)
+
+
+def persona_explorer(dimensions: pd.DataFrame, population: pd.DataFrame,
+                     transactions: pd.DataFrame, *, consumer_id: int | None = None,
+                     weights=None) -> PersonaExplorer:
+    """Explore one consumer's score and what single changes would do to it.
+
+    Parameters
+    ----------
+    dimensions : pandas.DataFrame
+        From :func:`course.dimension_scores`.
+    population, transactions : pandas.DataFrame
+        The data the dimensions were computed from (the transactions say how much of the
+        person's spending the platform sees, and how much could move onto it).
+    consumer_id : int, optional
+        Who to start with; default the first invented persona.
+    weights : dict, optional
+        Score weights; default ``course.DEFAULT_WEIGHTS``.
+
+    Returns
+    -------
+    PersonaExplorer
+        Display it in a notebook. Drive it from code by setting e.g.
+        ``.move_spending.value = 0.5``; ``.result`` holds the new score, tier, perks and
+        the :class:`course.Explanation`.
+    """
+    return PersonaExplorer(dimensions, population, transactions, consumer_id=consumer_id,
+                           weights=weights)
