@@ -39,6 +39,8 @@ from .fairness import (
     plot_audit,
     selection_rates,
 )
+from .rules import ENGAGEMENT_TASKS, PERK_VALUES_CNY, EngagementTask, Rules
+from .simulation import ACTIONS, SimulationResult, simulate
 from .surveillance import (
     FULL_POLICY,
     MINIMISATION_SCENARIOS,
@@ -71,15 +73,18 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'course' has no attribute {name!r}")
 
 __all__ = [
+    "ACTIONS",
     "BLACKLIST_CAP",
     "CATEGORY_NAMES",
     "CHANNELS",
     "DATASET_NAMES",
     "DEFAULT_WEIGHTS",
     "DIMENSIONS",
+    "ENGAGEMENT_TASKS",
     "FOUR_FIFTHS",
     "FULL_POLICY",
     "MINIMISATION_SCENARIOS",
+    "PERK_VALUES_CNY",
     "PERKS",
     "POPULATION_COLUMNS",
     "PRECISIONS",
@@ -94,6 +99,7 @@ __all__ = [
     "connections",
     "credit_history",
     "dimension_scores",
+    "EngagementTask",
     "explain",
     "Explanation",
     "footprint",
@@ -116,7 +122,10 @@ __all__ = [
     "predict_trait",
     "resolve_policy",
     "resolve_precision",
+    "Rules",
     "selection_rates",
+    "simulate",
+    "SimulationResult",
     "tier",
     "unicity",
     "unicity_table",

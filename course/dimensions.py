@@ -129,26 +129,41 @@ def credit_history(on_time_rate, late_payments_12m, bills_on_platform):
     return (seen * record + THIN_FILE_STRENGTH * THIN_FILE_PRIOR) / (seen + THIN_FILE_STRENGTH)
 
 
-def fulfilment_capacity(platform_spend_per_month_cny, verified_car, verified_property):
-    """Score the means to pay: spending seen on the platform and verified assets."""
+def fulfilment_capacity(platform_spend_per_month_cny, verified_car, verified_property, *,
+                        spend_weight: float = 0.65):
+    """Score the means to pay: spending seen on the platform and verified assets.
+
+    ``spend_weight`` is how much of the sub-score spending through the platform can earn
+    (0.65 by default; 0 makes platform spending earn nothing). :func:`course.simulate` varies
+    it to switch off the score's reward for using the platform.
+    """
     spend = 1.0 - np.exp(-np.asarray(platform_spend_per_month_cny, dtype=float) / 3000.0)
     assets = 0.55 * np.asarray(verified_property, dtype=float) + 0.45 * np.asarray(
         verified_car, dtype=float)
-    return 0.65 * spend + 0.35 * assets
+    return spend_weight * spend + 0.35 * assets
 
 
-def behaviour_preferences(platform_payments_per_month, responsible_share, gaming_share):
+def behaviour_preferences(platform_payments_per_month, responsible_share, gaming_share, *,
+                          use_weight: float = 0.55, engagement=0.0):
     """Score platform use and "responsible" spending; penalise spending on games.
 
     The games penalty follows an example given by Sesame's technology director in 2015 (a
     heavy gamer "might be judged idle", someone buying diapers "a responsible parent"). It was
     later said to have been over-read as a rule, so treat it as **contested**: an example of
     inference logic, not a confirmed part of the real score.
+
+    Two keywords let :func:`course.simulate` change the rules; their defaults give the score
+    above. ``use_weight`` is how much of the sub-score frequent platform use can earn (0.55;
+    0 rewards no platform use). ``engagement`` (a number or one per consumer, >= 0) is added
+    for engagement tasks such as daily check-in streaks, which raise the sub-score without
+    saying anything about the consumer's risk.
     """
     use = 1.0 - np.exp(-np.asarray(platform_payments_per_month, dtype=float) / 10.0)
     responsible = np.minimum(np.asarray(responsible_share, dtype=float) / 0.4, 1.0)
     gaming = np.asarray(gaming_share, dtype=float)
-    return np.clip(0.15 + 0.55 * use + 0.30 * responsible - 1.5 * gaming, 0.0, 1.0)
+    engaged = np.asarray(engagement, dtype=float)
+    return np.clip(0.15 + use_weight * use + 0.30 * responsible - 1.5 * gaming + engaged,
+                   0.0, 1.0)
 
 
 def identity_characteristics(verified_id, verified_degree, verified_car, verified_property,
