@@ -1,7 +1,9 @@
 """The ``course`` console command.
 
-Run ``course --help`` for the list of subcommands. Errors in what you typed are reported in
-one line with a non-zero exit, never as a traceback.
+Run ``course --help`` for the list of subcommands, and ``docs/instructors.md`` for the
+grading workflow. Errors in what you typed are reported in one line with a non-zero exit,
+never as a traceback. Exit codes: 0 success; 1 the command ran but found problems (a failed
+gate, failing tests in ``check``, submissions that could not be graded); 2 bad input.
 """
 
 from __future__ import annotations
@@ -11,6 +13,14 @@ import sys
 from pathlib import Path
 
 from . import datasets
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors name the command and stay on one line."""
+
+    def error(self, message: str):  # pragma: no cover - exercised through main()
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {message}\n")
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -32,12 +42,157 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- grading commands (nbgrader is imported only when one of them runs) ---------------------
+def _layout(args):
+    from .grading.layout import find_layout
+
+    return find_layout(args.root)
+
+
+def _grading_dir(args) -> Path:
+    from .grading.layout import default_grading_dir
+
+    return Path(args.grading_dir).expanduser() if args.grading_dir else default_grading_dir()
+
+
+def _print_check(check) -> None:
+    print(f"  {'ok  ' if check.ok else 'FAIL'}  {check.name}", flush=True)
+    for detail in check.details:
+        print(f"          - {detail}", flush=True)
+
+
+def _run_gate(layout, assignments) -> int:
+    from .grading.gate import run_gate
+
+    current = [None]
+
+    def emit(check):
+        if check.assignment != current[0]:
+            current[0] = check.assignment
+            print(check.assignment, flush=True)
+        _print_check(check)
+
+    result = run_gate(layout, assignments or None, emit=emit)
+    if result.ok:
+        print(f"gate passed: {len(result.checks)} checks in {result.seconds:.1f} s")
+        return 0
+    print(f"gate FAILED: {len(result.failures)} of {len(result.checks)} checks "
+          f"({result.seconds:.1f} s)")
+    return 1
+
+
+def _cmd_gate(args) -> int:
+    return _run_gate(_layout(args), args.assignments)
+
+
+def _cmd_release(args) -> int:
+    from .grading.release import regenerate
+
+    layout = _layout(args)
+    written, removed = regenerate(layout, args.assignments or None)
+    for path in written:
+        print(f"wrote {path.relative_to(layout.root)}")
+    for name in removed:
+        print(f"removed exercises/{name} (no source in solutions/)")
+    if args.no_gate:
+        return 0
+    return _run_gate(layout, args.assignments)
+
+
+def _cmd_autograde(args) -> int:
+    from .grading.classroom import autograde_class
+
+    layout = _layout(args)
+    grading_dir = _grading_dir(args)
+    reports, collected = autograde_class(layout, args.assignment, Path(args.submissions),
+                                         grading_dir, emit=lambda line: print(line, flush=True))
+    errors = [r for r in reports if r.error]
+    graded = [r for r in reports if not r.error]
+    if graded:
+        scores = sorted(r.auto_score for r in graded)
+        top = graded[0].auto_max
+        median = scores[len(scores) // 2] if len(scores) % 2 else \
+            (scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2
+        manual = sum(1 for r in graded if r.needs_manual_grade)
+        print(f"graded {len(graded)} submission(s): autograded scores {scores[0]:g}-{scores[-1]:g}"
+              f" of {top:g} (median {median:g}); {manual} need written answers graded by hand "
+              "(formgrader in the grading folder).")
+    for problem in collected.problems:
+        print(f"  skipped: {problem}", file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} submission(s) could not be graded.", file=sys.stderr)
+    return 1 if errors or collected.problems else 0
+
+
+def _cmd_feedback(args) -> int:
+    from .grading.classroom import feedback_class
+
+    layout = _layout(args)
+    made, problems = feedback_class(layout, args.assignment, _grading_dir(args),
+                                    args.student or None)
+    for student, paths in made.items():
+        for path in paths:
+            print(f"  {student:<24} {path}")
+    print(f"feedback for {len(made)} student(s); hidden tests and mark schemes are not shown.")
+    for problem in problems:
+        print(f"  no feedback for {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _cmd_grades(args) -> int:
+    from .grading.grades import format_questions, grade_tables, text_histogram, \
+        write_grade_tables
+
+    layout = _layout(args)
+    grading_dir = _grading_dir(args)
+    tables = grade_tables(layout, args.assignment, grading_dir)
+    out = Path(args.out).expanduser() if args.out else grading_dir / "grades"
+    paths = write_grade_tables(tables, out, layout)
+    students = tables.students
+    print(f"{args.assignment}: {len(students)} submission(s), mean {students['score'].mean():.1f}"
+          f" / {tables.max_score:g}, median {students['score'].median():g}")
+    awaiting = int((students["awaiting_manual_grading"] > 0).sum())
+    if awaiting:
+        print(f"{awaiting} submission(s) still have written answers to grade by hand; their "
+              "totals count those as 0 for now.")
+    print("\nper question:")
+    print(format_questions(tables.questions))
+    print("\nscores:")
+    print(text_histogram(students["score"], tables.max_score))
+    print()
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from .grading.check import check_notebook, format_check
+
+    result = check_notebook(_layout(args), args.notebook, assignment=args.assignment,
+                            visible_only=args.visible_only)
+    print(format_check(result))
+    return 0 if result.passed else 1
+
+
+def _cmd_bundle(args) -> int:
+    from .grading.bundle import make_student_bundle
+
+    path, count = make_student_bundle(_layout(args), args.student)
+    print(f"wrote {path}: {count} files, no solutions, hidden tests or mark schemes.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="course",
-        description="Tools for the Scored course: data, and (later) release and grading.",
+        description="Tools for the Scored course: data, exercise release and grading "
+                    "(over nbgrader). See docs/instructors.md.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--root", metavar="DIR",
+                        help="the course folder (default: this package's checkout, else the "
+                             "current folder; or set SCORED_ROOT)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
     data = sub.add_parser(
         "data", help="regenerate the default synthetic data sets (deterministic)",
         description="Write population.csv, transactions.csv and friendships.csv, byte for byte "
@@ -46,6 +201,81 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--check", action="store_true",
                       help="only compare the folder with the generator; exit 1 if they differ")
     data.set_defaults(func=_cmd_data)
+
+    release = sub.add_parser(
+        "release", help="regenerate exercises/ from solutions/, then run the gate",
+        description="Generate each assignment's student version with nbgrader (in a "
+                    "temporary course directory), write it to exercises/, then run the gate.")
+    release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                         help="assignments to release (default: all)")
+    release.add_argument("--no-gate", action="store_true", help="skip the gate")
+    release.set_defaults(func=_cmd_release)
+
+    gate = sub.add_parser(
+        "gate", help="check that every exercise is fair, reproducible and leak-free",
+        description="Fail unless, for every assignment: the sources are well formed; "
+                    "exercises/ equals a fresh generation and leaks no solution, hidden test or "
+                    "mark scheme; the solution scores full marks and the blank release zero "
+                    "under real nbgrader autograde; and every autograded question loses its "
+                    "points to at least one wrong answer in tests/wrong_answers/.")
+    gate.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                      help="assignments to check (default: all)")
+    gate.set_defaults(func=_cmd_gate)
+
+    grading_help = ("the grading folder, outside the repository (default: $SCORED_GRADING_DIR "
+                    "or ~/scored-grading)")
+    autograde = sub.add_parser(
+        "autograde", help="autograde a folder of student notebooks",
+        description="Copy each submission into the grading folder and autograde it with "
+                    "nbgrader. The submissions folder is never modified. It may use nbgrader's "
+                    "<student>/<assignment>/<notebook>.ipynb layout or hold <student>.ipynb "
+                    "files.")
+    autograde.add_argument("assignment", metavar="ASSIGNMENT")
+    autograde.add_argument("--submissions", metavar="DIR", required=True,
+                           help="folder of student submissions")
+    autograde.add_argument("--grading-dir", metavar="DIR", help=grading_help)
+    autograde.set_defaults(func=_cmd_autograde)
+
+    feedback = sub.add_parser(
+        "feedback", help="HTML feedback per student (no hidden tests or mark schemes)",
+        description="Write feedback/<student>/<assignment>/<notebook>.html in the grading "
+                    "folder for every autograded submission.")
+    feedback.add_argument("assignment", metavar="ASSIGNMENT")
+    feedback.add_argument("--student", action="append", metavar="ID",
+                          help="only this student (repeatable)")
+    feedback.add_argument("--grading-dir", metavar="DIR", help=grading_help)
+    feedback.set_defaults(func=_cmd_feedback)
+
+    grades = sub.add_parser(
+        "grades", help="grades as CSV, a per-question summary and a score histogram",
+        description="Write grades-<a>.csv (one row per student), questions-<a>.csv and "
+                    "histogram-<a>.png, and print the summary.")
+    grades.add_argument("assignment", metavar="ASSIGNMENT")
+    grades.add_argument("--grading-dir", metavar="DIR", help=grading_help)
+    grades.add_argument("--out", metavar="DIR",
+                        help="folder for the files (default: grades/ in the grading folder)")
+    grades.set_defaults(func=_cmd_grades)
+
+    check = sub.add_parser(
+        "check", help="grade one notebook yourself, with all the tests; changes nothing",
+        description="Grade a copy of NOTEBOOK with nbgrader in a temporary folder and print "
+                    "each question's points and messages. With solutions/ present (a full "
+                    "checkout) the hidden tests run too; otherwise only the visible ones. "
+                    "Exit 0 if every autograded question passes, 1 if not.")
+    check.add_argument("notebook", metavar="NOTEBOOK")
+    check.add_argument("--assignment", metavar="ASSIGNMENT",
+                       help="which assignment the notebook is (default: recognised from it)")
+    check.add_argument("--visible-only", action="store_true",
+                       help="run only the tests a student can see")
+    check.set_defaults(func=_cmd_check)
+
+    bundle = sub.add_parser(
+        "bundle", help="zip the student edition: lessons, exercises, data, package",
+        description="Write a zip with the lessons, exercises, data sets and the course "
+                    "package, and no solutions, hidden tests or mark schemes.")
+    bundle.add_argument("--student", metavar="OUT.zip", required=True,
+                        help="where to write the student edition")
+    bundle.set_defaults(func=_cmd_bundle)
     return parser
 
 
@@ -55,11 +285,19 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from .grading.layout import GradingError
+
     try:
         return args.func(args)
+    except GradingError as error:
+        print(f"course {args.command}: {error}", file=sys.stderr)
+        return 2
     except (ValueError, TypeError, OSError) as error:
         print(f"course {args.command}: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"course {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -36,7 +36,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ._checks import as_generator, check_count, check_frame
 from .dimensions import DIMENSIONS, dimensions_from_view, platform_view
@@ -266,6 +265,8 @@ def _count_matches(person: np.ndarray, point: np.ndarray, n_people: int,
                    chunk: int = 500) -> tuple[np.ndarray, np.ndarray]:
     """For each person with draws, count the people whose traces hold all k drawn points."""
     n_pts = int(point.max()) + 1
+    from scipy import sparse  # imported here: keeps `import course` light in grading kernels
+
     held = sparse.csr_matrix((np.ones(len(person), dtype=np.int32), (point, person)),
                              shape=(n_pts, n_people))
     targets = np.unique(drawn_person)

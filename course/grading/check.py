@@ -1,0 +1,145 @@
+"""``course check``: grade one notebook for a self-learner, changing nothing on disk.
+
+The notebook is copied into a temporary nbgrader course directory and autograded there with
+real nbgrader, like an instructor's grading. Which tests run depends on what the course folder
+holds:
+
+* a full checkout has ``solutions/``: the notebook is graded with **all** the tests, visible
+  and hidden, exactly as an instructor would grade it;
+* a student edition (``course bundle --student``) has no ``solutions/``, so the hidden tests
+  do not exist there: the notebook is graded with the visible tests only, and the report says
+  so plainly.
+
+The kernel runs in the temporary folder, with IPython's history kept in memory and Jupyter's
+runtime and IPython's profile folders pointed into the temporary folder, so neither the
+notebook, nor the course folder, nor the learner's home folder is written to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .layout import GradingError, Layout
+from .notebooks import graded_cells, nbgrader_meta, read_notebook
+from .workspace import GradeReport, grade_in_temporary_course
+
+
+@dataclass
+class CheckResult:
+    notebook: Path
+    assignment: str
+    full_tests: bool
+    report: GradeReport
+    answers: dict[str, str]  # task grade_id -> the learner's written answer
+
+    @property
+    def passed(self) -> bool:
+        return not self.report.error and all(c.full_marks for c in self.report.autograded)
+
+
+def identify(layout: Layout, nb, path: Path, assignment: str | None = None) -> tuple[str, str]:
+    """Which assignment and which of its notebooks ``nb`` is, from its graded cell ids."""
+    ids = {c.grade_id for c in graded_cells(nb)}
+    released = not layout.has_solutions()
+    candidates = [layout.require(assignment)] if assignment else layout.assignments()
+    best, best_overlap = None, 0
+    for name in candidates:
+        for notebook in layout.notebooks(name, released=released):
+            overlap = len(ids & {c.grade_id for c in graded_cells(read_notebook(notebook))})
+            if overlap > best_overlap:
+                best, best_overlap = (name, notebook.name), overlap
+    if best is None:
+        if assignment and len(layout.notebooks(assignment, released=released)) == 1:
+            return assignment, layout.notebooks(assignment, released=released)[0].name
+        raise GradingError(f"{path} is not one of the course's exercise notebooks (none of its "
+                           "cells are graded cells of an assignment); pass --assignment.")
+    return best
+
+
+@contextlib.contextmanager
+def _private_kernel_dirs() -> Iterator[None]:
+    """Point Jupyter's runtime and IPython's profile folders into a temporary folder."""
+    names = ("JUPYTER_RUNTIME_DIR", "IPYTHONDIR")
+    saved = {n: os.environ.get(n) for n in names}
+    with tempfile.TemporaryDirectory(prefix="scored-check-") as tmp:
+        for n in names:
+            os.environ[n] = str(Path(tmp) / n.lower())
+        try:
+            yield
+        finally:
+            for n, value in saved.items():
+                if value is None:
+                    os.environ.pop(n, None)
+                else:
+                    os.environ[n] = value
+
+
+def written_answers(nb) -> dict[str, str]:
+    """For each manually graded task, the text of the ordinary cell right after it."""
+    answers = {}
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        meta = nbgrader_meta(cell)
+        if meta.get("task") and i + 1 < len(cells) and not nbgrader_meta(cells[i + 1]):
+            answers[meta.get("grade_id", "")] = cells[i + 1].source
+        elif meta.get("grade") and meta.get("solution") and cell.cell_type == "markdown":
+            answers[meta.get("grade_id", "")] = cell.source
+    return answers
+
+
+def check_notebook(layout: Layout, path: str | Path, *, assignment: str | None = None,
+                   visible_only: bool = False) -> CheckResult:
+    """Grade one notebook in a temporary course directory and report every question."""
+    path = Path(path)
+    nb = read_notebook(path)
+    assignment, notebook_name = identify(layout, nb, path, assignment)
+    full = layout.has_solutions() and not visible_only
+    with _private_kernel_dirs():
+        if full:
+            report = grade_in_temporary_course(layout, assignment, {notebook_name: path},
+                                               student="you")
+        else:
+            report = grade_in_temporary_course(
+                layout, assignment, {notebook_name: path},
+                source=layout.exercises / assignment, header=False, student="you")
+    return CheckResult(path, assignment, full, report, written_answers(nb))
+
+
+def format_check(result: CheckResult) -> str:
+    """The per-question report that ``course check`` prints."""
+    lines = [f"{result.notebook}: {result.assignment}"]
+    if result.full_tests:
+        lines.append("Graded with all the tests, visible and hidden, as your instructor would.")
+    else:
+        lines.append("Graded with the VISIBLE tests only: the hidden tests are not in this copy "
+                     "of the course (it has no solutions/ folder), so a grade from your "
+                     "instructor may be lower.")
+    if result.report.error:
+        lines.append(f"nbgrader could not grade the notebook: {result.report.error}")
+        return "\n".join(lines)
+    lines.append("")
+    for cell in result.report.cells:
+        if cell.kind == "autograded":
+            verdict = "passed" if cell.full_marks else "FAILED"
+            lines.append(f"  {cell.score or 0:>3g}/{cell.max_score:<3g} {verdict:<7} {cell.label}")
+            for message in cell.messages:
+                lines.append(f"  {'':15} {message}")
+        else:
+            answer = result.answers.get(cell.grade_id, "").strip()
+            if not answer or answer == "YOUR ANSWER HERE":
+                note = "graded by hand; not answered yet"
+            else:
+                note = f"graded by hand; your answer has {len(answer.split())} words"
+            lines.append(f"  {'-':>3}/{cell.max_score:<3g} {'':<7} {cell.label}")
+            lines.append(f"  {'':15} {note}")
+    report = result.report
+    manual = sum(c.max_score for c in report.cells if c.kind != "autograded")
+    lines.append("")
+    lines.append(f"Autograded: {report.auto_score:g} / {report.auto_max:g}"
+                 + (f"; {manual:g} more points are graded by hand." if manual else "."))
+    return "\n".join(lines)

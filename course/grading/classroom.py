@@ -1,0 +1,252 @@
+"""Grade a class: collect submissions, autograde them, make feedback, tabulate grades.
+
+Grading happens in the instructor's **grading folder** (default ``~/scored-grading``), an
+nbgrader course directory kept outside the repository: submissions are *copied* into its
+``submitted/``, nbgrader writes ``autograded/``, ``feedback/`` and ``gradebook.db`` there,
+and the folder's own ``nbgrader_config.py`` lets formgrader open it for the written answers.
+The submissions folder itself is only read.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .layout import GradingError, Layout, check_outside, check_student_id
+from .notebooks import graded_cells, read_notebook
+from .workspace import GradeReport, Workspace
+
+CONFIG_TEMPLATE = '''\
+"""nbgrader configuration of a Scored grading folder (written by `course autograde`).
+
+This folder is an nbgrader course directory kept outside the course repository, so that
+student work and the gradebook never enter git. Run `jupyter lab` here and open formgrader
+to grade the written answers by hand. It uses the course's own configuration:
+"""
+c = get_config()  # noqa: F821
+load_subconfig({config!r})  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = {db_url!r}
+'''
+
+
+@dataclass
+class Submission:
+    """One student's notebooks for one assignment, where they were found."""
+
+    student: str
+    files: dict[str, Path]  # notebook name in the assignment -> submitted file
+    timestamp: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Collected:
+    submissions: list[Submission] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # files that could not be used
+
+
+def collect_submissions(folder: Path, assignment: str, notebook_names: list[str]) -> Collected:
+    """Find the submissions for ``assignment`` in ``folder``, reading but never changing it.
+
+    Two layouts are understood, and may be mixed: nbgrader's
+    ``<student>/<assignment>/<notebook>.ipynb`` (``folder`` may also be the parent of a
+    ``submitted/`` folder), and a flat folder of ``<student>.ipynb`` files (for one-notebook
+    assignments). A notebook with another name is accepted when it is the student's only one.
+    """
+    folder = Path(folder).expanduser()
+    if not folder.exists():
+        raise GradingError(f"the submissions folder {folder} does not exist.")
+    if not folder.is_dir():
+        raise GradingError(f"{folder} is not a folder; --submissions takes the folder that "
+                           "holds the students' notebooks.")
+    if (folder / "submitted").is_dir():
+        folder = folder / "submitted"
+    found = Collected()
+    by_student: dict[str, Submission] = {}
+
+    def add(sub: Submission, origin: str) -> None:
+        if sub.student in by_student:
+            found.problems.append(f"{origin}: a second submission from {sub.student}; skipped")
+        else:
+            by_student[sub.student] = sub
+
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_file():
+                if entry.suffix != ".ipynb":
+                    found.problems.append(f"{entry.name}: not a notebook (.ipynb); skipped")
+                    continue
+                if len(notebook_names) != 1:
+                    found.problems.append(
+                        f"{entry.name}: {assignment} has {len(notebook_names)} notebooks, so "
+                        "use the <student>/<assignment>/ layout; skipped")
+                    continue
+                student = check_student_id(entry.stem, entry.name)
+                read_notebook(entry)
+                add(Submission(student, {f"{notebook_names[0]}.ipynb": entry}), entry.name)
+            elif entry.is_dir():
+                sub = _collect_student(entry, assignment, notebook_names)
+                if sub is not None:
+                    add(sub, entry.name)
+        except GradingError as error:
+            found.problems.append(f"{error}; skipped")
+    found.submissions = [by_student[s] for s in sorted(by_student)]
+    if not found.submissions:
+        detail = f" ({'; '.join(found.problems)})" if found.problems else ""
+        raise GradingError(
+            f"no submissions for {assignment} in {folder}: expected <student>/{assignment}/"
+            f"<notebook>.ipynb folders or <student>.ipynb files{detail}.")
+    return found
+
+
+def _collect_student(folder: Path, assignment: str, names: list[str]) -> Submission | None:
+    student = check_student_id(folder.name, f"{folder.name}/")
+    inner = folder / assignment
+    if not inner.is_dir():
+        others = [p.name for p in folder.iterdir() if p.is_dir()]
+        if not others and not any(folder.glob("*.ipynb")):
+            return None  # an empty folder: nothing to report
+        raise GradingError(f"{folder.name}/ has no {assignment}/ folder")
+    notebooks = sorted(p for p in inner.glob("*.ipynb") if not p.name.startswith("."))
+    for path in notebooks:
+        read_notebook(path)
+    sub = Submission(student, {}, timestamp=inner / "timestamp.txt"
+                     if (inner / "timestamp.txt").is_file() else None)
+    wanted = {f"{n}.ipynb" for n in names}
+    for path in notebooks:
+        if path.name in wanted:
+            sub.files[path.name] = path
+    if not sub.files and len(notebooks) == 1 and len(names) == 1:
+        sub.files[f"{names[0]}.ipynb"] = notebooks[0]
+        sub.notes.append(f"graded {notebooks[0].name} as {names[0]}.ipynb")
+    extra = [p.name for p in notebooks if p not in sub.files.values()]
+    if extra:
+        sub.notes.append(f"ignored {', '.join(extra)} (not part of {assignment})")
+    if not sub.files:
+        raise GradingError(f"{folder.name}/{assignment}/ holds no notebook of the assignment "
+                           f"(expected {', '.join(sorted(wanted))})")
+    return sub
+
+
+class GradingFolder:
+    """The instructor's nbgrader course directory for grading, outside the repository."""
+
+    def __init__(self, path: Path, layout: Layout, *, create: bool = True):
+        self.layout = layout
+        self.path = check_outside(Path(path), layout, "the grading folder")
+        if not self.path.exists() and not create:
+            raise GradingError(f"the grading folder {self.path} does not exist; run "
+                               "`course autograde` first (or pass --grading-dir).")
+        if self.path.exists() and not self.path.is_dir():
+            raise GradingError(f"{self.path} is not a folder.")
+        ours = (self.path / "gradebook.db").exists() or (
+            (self.path / "nbgrader_config.py").exists()
+            and "Scored grading folder" in (self.path / "nbgrader_config.py").read_text())
+        if self.path.exists() and not ours:
+            if not create:
+                raise GradingError(f"{self.path} is not a grading folder (it has no gradebook); "
+                                   "run `course autograde` first (or pass --grading-dir).")
+            if any(self.path.iterdir()):
+                raise GradingError(f"{self.path} is neither empty nor a Scored grading folder; "
+                                   "choose a new or empty folder for grading.")
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._write_config()
+        self.ws = Workspace(self.path, layout)
+
+    def _write_config(self) -> None:
+        text = CONFIG_TEMPLATE.format(config=str(self.layout.config_file), root=str(self.path),
+                                      db_url=f"sqlite:///{self.path / 'gradebook.db'}")
+        target = self.path / "nbgrader_config.py"
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+
+    def prepare(self, assignment: str) -> None:
+        """Copy the assignment's source in and (re)generate it, updating the gradebook."""
+        self.ws.install_source(assignment, self.layout.solutions / assignment)
+        self.ws.generate(assignment)
+
+    def notebook_names(self, assignment: str) -> list[str]:
+        return [p.stem for p in self.layout.notebooks(assignment)]
+
+    def autograded_students(self, assignment: str) -> list[str]:
+        base = self.path / "autograded"
+        return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir()) \
+            if base.is_dir() else []
+
+    def source_cells(self, assignment: str) -> list:
+        folder = self.ws.source(assignment)
+        cells = []
+        for path in sorted(folder.glob("*.ipynb")):
+            cells += [c for c in graded_cells(read_notebook(path))
+                      if c.kind in ("autograded", "manual", "task")]
+        return cells
+
+
+def autograde_class(layout: Layout, assignment: str, submissions: Path, grading_dir: Path, *,
+                    emit: Callable[[str], None] | None = None,
+                    ) -> tuple[list[GradeReport], Collected]:
+    """Autograde every submission found in ``submissions`` into the grading folder.
+
+    One submission that nbgrader cannot grade is reported and the others go on.
+    """
+    emit = emit or (lambda line: None)
+    layout.require(assignment)
+    if not layout.has_solutions():
+        raise GradingError("autograding needs the assignment sources in solutions/, which "
+                           "this copy of the course does not have.")
+    folder = GradingFolder(grading_dir, layout)
+    source = Path(submissions).expanduser().resolve()
+    inbox = folder.path / "submitted"
+    if source in (folder.path, inbox) or inbox in source.parents:
+        raise GradingError(f"{submissions} is the grading folder's own copy of the "
+                           "submissions; point --submissions at the students' original files.")
+    collected = collect_submissions(submissions, assignment, folder.notebook_names(assignment))
+    folder.prepare(assignment)
+    emit(f"autograding {len(collected.submissions)} submission(s) of {assignment} in "
+         f"{folder.path}")
+    reports = []
+    for sub in collected.submissions:
+        ws = folder.ws
+        target = ws.submit(sub.student, assignment, sub.files)
+        if sub.timestamp is not None:
+            shutil.copyfile(sub.timestamp, target / "timestamp.txt")
+        report = ws.autograde(assignment, sub.student)
+        reports.append(report)
+        status = f"error: {report.error}" if report.error else \
+            f"{report.auto_score:g}/{report.auto_max:g} autograded"
+        emit(f"  {sub.student:<24} {status}" + (f"  ({'; '.join(sub.notes)})" if sub.notes else ""))
+    return reports, collected
+
+
+def feedback_class(layout: Layout, assignment: str, grading_dir: Path,
+                   students: list[str] | None = None,
+                   ) -> tuple[dict[str, list[Path]], list[str]]:
+    """Make HTML feedback for autograded students (without hidden tests or mark schemes).
+
+    Returns the pages made per student, and one message per student whose feedback failed
+    (the others are still made).
+    """
+    layout.require(assignment)
+    folder = GradingFolder(grading_dir, layout, create=False)
+    done = folder.autograded_students(assignment)
+    if not done:
+        raise GradingError(f"nothing is autograded for {assignment} in {folder.path}; run "
+                           "`course autograde` first.")
+    if students:
+        unknown = sorted(set(students) - set(done))
+        if unknown:
+            raise GradingError(f"no autograded {assignment} for {', '.join(unknown)} in "
+                               f"{folder.path}.")
+        done = [s for s in done if s in students]
+    made, problems = {}, []
+    for student in done:
+        try:
+            made[student] = folder.ws.generate_feedback(assignment, student)
+        except GradingError as error:
+            problems.append(f"{student}: {error}")
+    return made, problems

@@ -1,0 +1,133 @@
+"""Grade tables from a grading folder's gradebook: per student, per question, a histogram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .classroom import GradingFolder
+from .layout import GradingError, Layout, check_outside
+
+#: Okabe-Ito blue: readable with every common colour-vision deficiency.
+BAR_COLOUR = "#0072B2"
+
+
+@dataclass
+class GradeTables:
+    assignment: str
+    students: pd.DataFrame  # one row per student
+    questions: pd.DataFrame  # one row per graded cell
+    max_score: float
+
+
+def grade_tables(layout: Layout, assignment: str, grading_dir: Path) -> GradeTables:
+    """Read every submission's grades for ``assignment`` from the grading folder's gradebook."""
+    layout.require(assignment)
+    folder = GradingFolder(grading_dir, layout, create=False)
+    cells = folder.source_cells(assignment)
+    if not cells:
+        raise GradingError(f"{assignment} has not been autograded in {folder.path}; run "
+                           "`course autograde` first.")
+    rows = []
+    with folder.ws.api.gradebook as gb:
+        try:
+            record = gb.find_assignment(assignment)
+        except Exception:  # nbgrader.api.MissingEntry
+            raise GradingError(f"{assignment} is not in the gradebook of {folder.path}; run "
+                               "`course autograde` first.") from None
+        for submission in record.submissions:
+            grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
+            awaiting = sum(1 for g in grades.values()
+                           if g.needs_manual_grade and g.manual_score is None)
+            row = {
+                "student": submission.student.id,
+                "score": float(submission.score) - float(submission.late_submission_penalty or 0),
+                "max_score": float(submission.max_score),
+                "late_penalty": float(submission.late_submission_penalty or 0),
+                "awaiting_manual_grading": awaiting,
+            }
+            for cell in cells:
+                grade = grades.get(cell.grade_id)
+                pending = grade is None or (grade.needs_manual_grade and grade.manual_score is None)
+                row[cell.grade_id] = None if pending else float(grade.score)
+            rows.append(row)
+    if not rows:
+        raise GradingError(f"no submissions of {assignment} in {folder.path}; run "
+                           "`course autograde` first.")
+    students = pd.DataFrame(rows).sort_values("student", ignore_index=True)
+    students.insert(3, "percent", (100 * students["score"] / students["max_score"]).round(1))
+    rows = []
+    for cell in cells:
+        graded = students[cell.grade_id].dropna()
+        rows.append({
+            "question": cell.grade_id,
+            "kind": cell.kind,
+            "points": cell.points,
+            "graded": len(graded),
+            "mean": graded.mean() if len(graded) else np.nan,
+            "full_marks_pct": 100 * (graded >= cell.points).mean() if len(graded) else np.nan,
+            "zero_pct": 100 * (graded == 0).mean() if len(graded) else np.nan,
+            "label": cell.label,
+        })
+    questions = pd.DataFrame(rows)
+    questions[["mean", "full_marks_pct", "zero_pct"]] = questions[
+        ["mean", "full_marks_pct", "zero_pct"]].round(2)
+    return GradeTables(assignment, students, questions, float(students["max_score"].max()))
+
+
+def text_histogram(scores: pd.Series, max_score: float, bins: int = 10, width: int = 40) -> str:
+    """A terminal histogram of total scores in ``bins`` equal bands from 0 to ``max_score``.
+
+    Each band includes its lower edge; the last also includes ``max_score``.
+    """
+    counts, edges = np.histogram(np.asarray(scores, dtype=float), bins=bins,
+                                 range=(0, max_score))
+    top = max(int(counts.max()), 1)
+    lines = []
+    for count, low, high in zip(counts, edges[:-1], edges[1:]):
+        bar = "#" * round(width * count / top)
+        lines.append(f"  {low:5.4g} to {high:<5.4g}| {bar} {count}")
+    return "\n".join(lines)
+
+
+def save_histogram(tables: GradeTables, path: Path) -> Path:
+    """Draw the score histogram as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist(tables.students["score"], bins=10, range=(0, tables.max_score), color=BAR_COLOUR,
+            edgecolor="white")
+    ax.set_xlabel(f"score (out of {tables.max_score:g})")
+    ax.set_ylabel("students")
+    ax.set_title(f"{tables.assignment}: scores of {len(tables.students)} submissions")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def write_grade_tables(tables: GradeTables, out_dir: Path, layout: Layout) -> list[Path]:
+    """Write ``grades-<a>.csv``, ``questions-<a>.csv`` and ``histogram-<a>.png``."""
+    out_dir = check_outside(Path(out_dir), layout, "the grades folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    a = tables.assignment
+    paths = [out_dir / f"grades-{a}.csv", out_dir / f"questions-{a}.csv",
+             out_dir / f"histogram-{a}.png"]
+    tables.students.to_csv(paths[0], index=False)
+    tables.questions.to_csv(paths[1], index=False)
+    save_histogram(tables, paths[2])
+    return paths
+
+
+def format_questions(questions: pd.DataFrame) -> str:
+    """The per-question summary as an aligned text table."""
+    shown = questions.rename(columns={"full_marks_pct": "full marks %", "zero_pct": "zero %"})
+    shown = shown[["question", "kind", "points", "graded", "mean", "full marks %", "zero %"]]
+    return shown.to_string(index=False, na_rep="-", float_format=lambda x: f"{x:.3g}")

@@ -1,0 +1,133 @@
+"""Where things are: the course repository, its assignments, and the instructor's grading folder."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class GradingError(Exception):
+    """A problem with what the user asked for, reported as one line (no traceback)."""
+
+
+#: Student ids become folder names and gradebook keys: keep them plain.
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The parts of a course repository that grading uses.
+
+    Parameters
+    ----------
+    root : Path
+        The repository: it holds ``nbgrader_config.py``, ``solutions/`` and ``exercises/``.
+    """
+
+    root: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "nbgrader_config.py"
+
+    @property
+    def solutions(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def exercises(self) -> Path:
+        return self.root / "exercises"
+
+    @property
+    def header(self) -> Path:
+        return self.solutions / "header.ipynb"
+
+    @property
+    def wrong_answers(self) -> Path:
+        return self.root / "tests" / "wrong_answers"
+
+    def has_solutions(self) -> bool:
+        return self.solutions.is_dir() and bool(assignments_in(self.solutions))
+
+    def assignments(self) -> list[str]:
+        """The assignments, from ``solutions/`` (or ``exercises/`` in a student edition)."""
+        return assignments_in(self.solutions if self.has_solutions() else self.exercises)
+
+    def require(self, assignment: str) -> str:
+        """Return ``assignment`` if it exists, else raise a :class:`GradingError` that helps."""
+        known = self.assignments()
+        if assignment in known:
+            return assignment
+        close = difflib.get_close_matches(assignment, known, n=1, cutoff=0.4)
+        if not close:  # "ps1" should find "ps1-build-the-score"
+            close = [a for a in known if a.startswith(assignment)][:1]
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        listing = ", ".join(known) if known else "none (solutions/ is empty)"
+        raise GradingError(f"there is no assignment called {assignment!r}.{hint} "
+                           f"The assignments are: {listing}.")
+
+    def notebooks(self, assignment: str, *, released: bool = False) -> list[Path]:
+        """The notebooks of one assignment, in ``solutions/`` or ``exercises/``."""
+        folder = (self.exercises if released else self.solutions) / assignment
+        return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def assignments_in(folder: Path) -> list[str]:
+    """Names of the sub-folders of ``folder`` that hold at least one notebook."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.name for p in folder.iterdir()
+        if p.is_dir() and not p.name.startswith((".", "_")) and any(p.glob("*.ipynb"))
+    )
+
+
+def find_layout(root: str | Path | None = None) -> Layout:
+    """Locate the course repository.
+
+    In order: ``root`` if given, the ``SCORED_ROOT`` environment variable, the checkout this
+    package was installed from (editable install), then the current folder.
+    """
+    candidates = []
+    if root is not None:
+        candidates = [Path(root)]
+    elif os.environ.get("SCORED_ROOT"):
+        candidates = [Path(os.environ["SCORED_ROOT"])]
+    else:
+        candidates = [Path(__file__).resolve().parents[2], Path.cwd()]
+    for candidate in candidates:
+        candidate = candidate.expanduser().resolve()
+        if (candidate / "nbgrader_config.py").is_file() and (
+                (candidate / "solutions").is_dir() or (candidate / "exercises").is_dir()):
+            return Layout(candidate)
+    where = candidates[0]
+    raise GradingError(
+        f"{where} is not a Scored course folder (it needs nbgrader_config.py and solutions/ or "
+        "exercises/); run the command inside the course folder or set SCORED_ROOT.")
+
+
+def default_grading_dir() -> Path:
+    """The instructor's grading folder: ``$SCORED_GRADING_DIR`` or ``~/scored-grading``."""
+    return Path(os.environ.get("SCORED_GRADING_DIR") or Path.home() / "scored-grading")
+
+
+def check_outside(path: Path, layout: Layout, what: str) -> Path:
+    """Refuse a folder for student data that lies inside the repository (it could enter git)."""
+    path = path.expanduser().resolve()
+    if path == layout.root or layout.root in path.parents:
+        raise GradingError(
+            f"{what} {path} is inside the course repository; student work and gradebooks must "
+            "never enter git. Choose a folder outside it (e.g. ~/scored-grading).")
+    return path
+
+
+def check_student_id(student: str, origin: str) -> str:
+    """Return ``student`` if it is a plain id, else raise a :class:`GradingError`."""
+    if not STUDENT_ID.match(student):
+        raise GradingError(
+            f"{origin}: {student!r} is not a usable student id (letters, digits and _ . @ + -, "
+            "starting with a letter or digit); rename it.")
+    return student

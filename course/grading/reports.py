@@ -1,0 +1,91 @@
+"""What grading one submission gave: a score and the messages for every graded cell."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class CellResult:
+    """The grade of one graded cell of one submission."""
+
+    grade_id: str
+    kind: str  # autograded, manual or task
+    label: str
+    score: float | None  # None: not graded yet (a manual or task cell)
+    max_score: float
+    needs_manual_grade: bool = False
+    messages: list[str] = field(default_factory=list)
+    failed_line: int | None = None  # the line of the test cell that raised, if known
+
+    @property
+    def full_marks(self) -> bool:
+        return self.score is not None and self.score >= self.max_score
+
+
+@dataclass
+class GradeReport:
+    """What autograding one submission gave: every graded cell, in notebook order."""
+
+    assignment: str
+    student: str
+    cells: list[CellResult] = field(default_factory=list)
+    error: str | None = None  # nbgrader could not grade the submission at all
+
+    @property
+    def autograded(self) -> list[CellResult]:
+        return [c for c in self.cells if c.kind == "autograded"]
+
+    @property
+    def auto_score(self) -> float:
+        return sum(c.score or 0.0 for c in self.autograded)
+
+    @property
+    def auto_max(self) -> float:
+        return sum(c.max_score for c in self.autograded)
+
+    @property
+    def needs_manual_grade(self) -> list[CellResult]:
+        return [c for c in self.cells if c.needs_manual_grade]
+
+    def cell(self, grade_id: str) -> CellResult:
+        for c in self.cells:
+            if c.grade_id == grade_id:
+                return c
+        raise KeyError(grade_id)
+
+
+def cell_messages(cell) -> list[str]:
+    """Why a graded code cell failed, from its outputs: errors and anything on stderr."""
+    out = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            value = str(output.get("evalue", "")).strip()
+            first = value.splitlines()[0] if value else ""
+            out.append(f"{output.get('ename', 'Error')}: {first}"[:400] if first
+                       else str(output.get("ename", "Error")))
+        elif output.get("output_type") == "stream" and output.get("name") == "stderr":
+            text = str(output.get("text", "")).strip()
+            if text:
+                out.append(f"wrote to stderr: {text.splitlines()[0][:300]}")
+    return out
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_FRAME = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+
+def failed_line(cell) -> int | None:
+    """The line of a code cell at which it raised, read from IPython's traceback.
+
+    The first ``Cell In[n], line L`` frame of the traceback is the cell itself (later frames
+    are functions it called). None when there is no error, or no such frame (a timeout, a
+    kernel that died, output on stderr only).
+    """
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            text = _ANSI.sub("", "\n".join(output.get("traceback", [])))
+            match = _CELL_FRAME.search(text)
+            return int(match.group(1)) if match else None
+    return None

@@ -1,0 +1,79 @@
+"""nbgrader configuration for the Scored course.
+
+With this file at the root of the repository, nbgrader's own commands work on the
+repository as it is (``nbgrader generate_assignment ps1-build-the-score`` writes
+``exercises/ps1-build-the-score/``). The ``course`` command (``course release``, ``gate``,
+``autograde``, ``feedback``, ``grades``, ``check``) loads this same file and then points
+nbgrader at a *temporary* course directory, or at the instructor's grading folder outside the
+repository, so that gradebooks and student work never land in the repository.
+
+See docs/instructors.md for the workflow.
+"""
+
+from pathlib import Path
+
+c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+
+_here = Path(__file__).resolve().parent
+
+# -- Where things are ---------------------------------------------------------------------
+c.CourseDirectory.course_id = "scored"
+c.CourseDirectory.root = str(_here)
+# Instructor versions (with solutions, hidden tests and mark schemes) ...
+c.CourseDirectory.source_directory = "solutions"
+# ... and the student versions generated from them. Never edit exercises/ by hand.
+c.CourseDirectory.release_directory = "exercises"
+# Never copy these along with an assignment, nor pick them up from submissions.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store", "*.db",
+]
+# Files larger than this (in kB) are left out when a submission folder is copied: a stray
+# data dump in a student's folder must not fill the disk.
+c.CourseDirectory.max_file_size = 5000
+
+# -- Generating the student version -------------------------------------------------------
+# Every exercise starts with the shared header (how to work, validate and check).
+c.IncludeHeaderFooter.header = str(_here / "solutions" / "header.ipynb")
+# What students see in place of removed solutions (nbgrader's defaults, stated).
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Refuse to generate if a hidden-test or mark-scheme region sits in the wrong kind of cell
+# (it would otherwise lose its protection).
+c.ClearHiddenTests.enforce_metadata = True
+c.ClearMarkScheme.enforce_metadata = True
+
+# -- Autograding --------------------------------------------------------------------------
+# One fixed kernel for grading, whatever kernel name a submission carries.
+c.Execute.kernel_name = "python3"
+# Seconds per cell before the kernel is interrupted and the cell counts as failed. The
+# slowest ps1 cell takes well under a second; 60 s leaves room for slow student code while
+# stopping infinite loops.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+# No retries: a flaky notebook should be fixed, not re-run until it passes.
+c.Execute.execute_retries = 0
+# Keep IPython history in memory (nothing written to ~/.ipython) and the kernel's own
+# start-up warnings out of the graders' terminal.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+# Put back graded or locked cells a student deleted, so that their tests still run.
+c.OverwriteCells.add_missing_cells = True
+# Output limits: a runaway print loop or a deep recursion cannot bloat the gradebook or the
+# feedback page.
+c.LimitOutput.max_lines = 500
+c.LimitOutput.max_traceback = 100
+# nbgrader fails a test cell that writes anything to stderr. Test cells already silence
+# warnings (``with quiet():``); as a second line of defence, drop stderr output that is only
+# a Python warning.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"^[^\n]*:\d+: \w*Warning: "
+# Late submissions: no automatic penalty; the instructor decides.
+c.LateSubmissionPlugin.penalty_method = "none"
+
+# -- Feedback -----------------------------------------------------------------------------
+# nbgrader's feedback would show the hidden tests and mark schemes that autograding restored
+# into the notebook; HideSecrets removes them (and tracebacks that quote them) first.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "course.grading.feedback.HideSecrets",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,180 @@
+"""The ``course`` command: bad input gets one clear line and a non-zero exit; ``course check``
+grades with every test and changes nothing; the student edition checks with visible tests."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from course.cli import main
+
+from .test_grading_support import (
+    PS1,
+    PS1_NB,
+    REPO,
+    full_marks_answers,
+    grading_snapshot,
+    snapshot,
+    solution_source,
+    student_notebook,
+    wrong_answer,
+    write,
+)
+
+COURSE = str(Path(sys.executable).parent / "course")
+
+
+def one_line_error(capsys, code, expected: str) -> str:
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    err = captured.err.strip()
+    assert "\n" not in err and "Traceback" not in err, err
+    assert expected in err, err
+    return err
+
+
+# -- bad input, everywhere ------------------------------------------------------------------
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "broken.ipynb").write_text("{ not json")
+    write(student_notebook(), tmp_path / "inbox" / "amy" / PS1 / PS1_NB)
+    import nbformat
+
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]),
+                   tmp_path / "other.ipynb")
+    return tmp_path
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["check", "{t}/missing.ipynb"], "missing.ipynb does not exist"),
+    (["check", "{t}"], "is a folder, not a notebook"),
+    (["check", "{t}/notes.txt"], "notes.txt is not a notebook: notebooks end in .ipynb"),
+    (["check", "{t}/broken.ipynb"], "broken.ipynb is not a notebook: invalid JSON"),
+    (["check", "{t}/other.ipynb"], "is not one of the course's exercise notebooks"),
+    (["check", "{t}/inbox/amy/" + PS1 + "/" + PS1_NB, "--assignment", "ps9"],
+     "there is no assignment called 'ps9'"),
+    (["autograde", "ps9", "--submissions", "{t}/inbox", "--grading-dir", "{t}/g"],
+     "there is no assignment called 'ps9'"),
+    (["autograde", PS1, "--submissions", "{t}/nowhere", "--grading-dir", "{t}/g"],
+     "does not exist"),
+    (["autograde", PS1, "--submissions", "{t}/notes.txt", "--grading-dir", "{t}/g"],
+     "is not a folder"),
+    (["autograde", PS1, "--submissions", "{t}/inbox", "--grading-dir", str(REPO.root / "g")],
+     "inside the course repository"),
+    (["feedback", PS1, "--grading-dir", "{t}/never-graded"], "does not exist"),
+    (["grades", PS1, "--grading-dir", "{t}/never-graded"], "does not exist"),
+    (["feedback", "ps9", "--grading-dir", "{t}/g"], "there is no assignment called 'ps9'"),
+    (["gate", "ps9"], "there is no assignment called 'ps9'"),
+    (["release", "ps9"], "there is no assignment called 'ps9'"),
+    (["bundle", "--student", "{t}/out.tar"], "should end in .zip"),
+    (["bundle", "--student", "{t}/no/such/dir/out.zip"], "does not exist"),
+])
+def test_bad_input_is_one_clear_line(files, capsys, argv, expected):
+    argv = [a.replace("{t}", str(files)) for a in argv]
+    one_line_error(capsys, main(argv), expected)
+    assert not (REPO.root / "g").exists()
+
+
+def test_feedback_and_grades_before_autograde(files, capsys):
+    (files / "empty-grading").mkdir()
+    one_line_error(capsys, main(["grades", PS1, "--grading-dir", str(files / "empty-grading")]),
+                   "is not a grading folder")
+    # a grading folder in which this assignment was never autograded
+    (files / "empty-grading" / "nbgrader_config.py").write_text("# Scored grading folder\n")
+    one_line_error(capsys, main(["feedback", PS1, "--grading-dir", str(files / "empty-grading")]),
+                   "nothing is autograded")
+    one_line_error(capsys, main(["grades", PS1, "--grading-dir", str(files / "empty-grading")]),
+                   "has not been autograded")
+
+
+def test_the_installed_command_never_shows_a_traceback(files):
+    result = subprocess.run([COURSE, "check", str(files / "broken.ipynb")], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    usage = subprocess.run([COURSE, "autograde"], capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "--submissions" in usage.stderr
+
+
+# -- course check -----------------------------------------------------------------------------
+def report_lines(out: str) -> dict[str, str]:
+    """``{question label prefix: 'score/max verdict'}`` from a check report."""
+    found = {}
+    for match in re.finditer(r"^\s+([\d.-]+)/(\S+)\s+(passed|FAILED)?\s*(Q\d)", out, re.M):
+        found[match.group(4)] = f"{match.group(1)}/{match.group(2)} {match.group(3) or ''}".strip()
+    return found
+
+
+@pytest.mark.slow
+def test_check_grades_with_all_tests_and_changes_nothing(tmp_path, capsys):
+    work = tmp_path / "my work"
+    notebook = write(student_notebook({
+        "fulfilment_score": solution_source("fulfilment_score"),
+        "weighted_score": wrong_answer("weighted_score_bankers_rounding"),
+    }), work / "ps1 attempt.ipynb")
+    before, repo_before = snapshot(work), grading_snapshot(REPO.root)
+    code = main(["check", str(notebook)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "Graded with all the tests, visible and hidden" in out
+    assert report_lines(out) == {"Q1": "2/2 passed", "Q2": "0/3 FAILED", "Q3": "0/3 FAILED",
+                                 "Q4": "0/2 FAILED", "Q5": "0/3 FAILED", "Q6": "0/2 FAILED",
+                                 "Q7": "-/5"}
+    # a hidden test's message, without its code
+    assert "Halves should round up" in out and "default_rng" not in out
+    assert "NotImplementedError" in out and "Autograded: 2 / 15" in out
+    assert "not answered yet" in out
+    assert snapshot(work) == before
+    assert grading_snapshot(REPO.root) == repo_before
+
+
+@pytest.mark.slow
+def test_check_full_marks_exit_zero(tmp_path, capsys):
+    notebook = write(student_notebook(full_marks_answers(), essay="My answer " * 80),
+                     tmp_path / "done.ipynb")
+    assert main(["check", str(notebook)]) == 0
+    out = capsys.readouterr().out
+    assert "Autograded: 15 / 15" in out and "your answer has 160 words" in out
+
+
+@pytest.fixture(scope="module")
+def student_edition(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("edition")
+    assert main(["bundle", "--student", str(tmp / "scored.zip")]) == 0
+    with zipfile.ZipFile(tmp / "scored.zip") as archive:
+        archive.extractall(tmp)
+    return tmp / "scored"
+
+
+@pytest.mark.slow
+def test_student_edition_checks_with_visible_tests_only(student_edition, tmp_path, capsys):
+    assert not (student_edition / "solutions").exists()
+    # a shortcut that passes the visible tests: only the hidden tests would catch it
+    notebook = write(student_notebook({**full_marks_answers(),
+                                       "fulfilment_score": wrong_answer("fulfilment_fixed_scale")}),
+                     tmp_path / "shortcut.ipynb")
+    code = main(["--root", str(student_edition), "check", str(notebook)])
+    out = capsys.readouterr().out
+    assert "VISIBLE tests only" in out and "no solutions/ folder" in out
+    assert code == 0 and report_lines(out)["Q1"] == "2/2 passed"
+    # the full checkout grades the same notebook with the hidden tests, and it fails
+    assert main(["check", str(notebook)]) == 1
+    out = capsys.readouterr().out
+    assert report_lines(out)["Q1"] == "0/2 FAILED" and "ignores a `scale`" in out
+
+
+def test_grading_folder_must_be_new_empty_or_ours(files, capsys):
+    stranger = files / "my documents"
+    stranger.mkdir()
+    (stranger / "thesis.txt").write_text("precious")
+    one_line_error(capsys, main(["autograde", PS1, "--submissions", str(files / "inbox"),
+                                 "--grading-dir", str(stranger)]), "neither empty nor")
+    one_line_error(capsys, main(["feedback", PS1, "--grading-dir", str(stranger)]),
+                   "is not a grading folder")
+    assert sorted(p.name for p in stranger.iterdir()) == ["thesis.txt"]
