@@ -147,10 +147,11 @@ def behaviour_preferences(platform_payments_per_month, responsible_share, gaming
                           use_weight: float = 0.55, engagement=0.0):
     """Score platform use and "responsible" spending; penalise spending on games.
 
-    The games penalty follows an example given by Sesame's technology director in 2015 (a
-    heavy gamer "might be judged idle", someone buying diapers "a responsible parent"). It was
-    later said to have been over-read as a rule, so treat it as **contested**: an example of
-    inference logic, not a confirmed part of the real score.
+    The games penalty follows an example Sesame's technology director gave Caixin in 2015
+    (paraphrased: someone playing video games ten hours a day might be judged idle, someone
+    often buying diapers a responsible parent). Later reporting says it was over-read as a
+    rule, so treat it as **contested**: an example of inference logic, not a confirmed part
+    of the real score.
 
     Two keywords let :func:`course.simulate` change the rules; their defaults give the score
     above. ``use_weight`` is how much of the sub-score frequent platform use can earn (0.55;

@@ -63,7 +63,8 @@ POPULATION_COLUMNS = {
     "heavy_gamer": "private trait: plays video games many hours a day (not seen by the platform)",
     "on_time_rate": "share of bills paid on time over the last 12 months, 0..1",
     "late_payments_12m": "number of late payments in the last 12 months",
-    "platform_share": "share of spending paid through Lotus Pay, 0..1",
+    "platform_share": "habitual share of payments made through Lotus Pay, 0..1 (the share in a "
+                      "few months of transactions varies around it)",
     "bills_on_platform": "recurring bills (of 6) paid through Lotus Pay",
     "verified_id": "national ID verified on the platform",
     "verified_degree": "degree certificate verified",

@@ -4,9 +4,11 @@
 [350, 950], where ``s_i`` are the five dimension sub-scores in [0, 1] and the weights are
 non-negative and sum to 1. A court-blacklisted consumer is capped at ``BLACKLIST_CAP``.
 
-The real Sesame Credit's weights are secret. ``DEFAULT_WEIGHTS`` follows one widely copied,
-**unofficial and contested** figure (35/25/20/15/5); other sources swap the weights of
-behaviour and fulfilment. Treat them as illustrative.
+The real Sesame Credit's weights are secret, and published figures are **unofficial and
+contested**. One widely copied source gives 35/25/20/15/5 to history/behaviour/fulfilment/
+identity/connections; others swap behaviour and fulfilment. ``DEFAULT_WEIGHTS`` uses the
+swapped variant (fulfilment 25, behaviour 20), as the course design does. Treat them as
+illustrative.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import pandas as pd
 from ._checks import check_frame
 from .dimensions import DIMENSIONS
 
-#: Illustrative weights (unofficial, contested; see the module docstring).
+#: Illustrative weights: 35/25/20/15/5 with fulfilment before behaviour (unofficial,
+#: contested; see the module docstring).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "credit_history": 0.35,
     "fulfilment_capacity": 0.25,
