@@ -13,6 +13,10 @@ trace_explorer         one person's payments; what the platform     02
                        sees of them
 weights_explorer       five weights -> scores, tiers by group, AUC  03
 persona_explorer       one person, "what if I..." -> score, perks   04
+incentive_simulator    engagement tasks, behaviour weight, perks    05
+                       -> scores, validity (AUC), who games
+dependency_simulator   platform-use reward, connections weight ->   06
+                       platform share, switching cost, friendships
 surveillance_dial      data sources and coarseness -> accuracy,     07
                        footprint, unicity
 fairness_audit         groups, threshold, weights -> selection      08
@@ -21,6 +25,14 @@ fairness_audit         groups, threshold, weights -> selection      08
 """
 
 from ._base import ConsumerPicker, Explorer
+from .incentives import (
+    IncentiveResult,
+    IncentiveSimulator,
+    SimulationCache,
+    gaming_by_outcome,
+    incentive_simulator,
+    set_weight,
+)
 from .persona import (
     PersonaExplorer,
     PersonaResult,
@@ -31,6 +43,13 @@ from .persona import (
     what_if_dimensions,
 )
 from .population import PopulationExplorer, PopulationResult, describe_column, population_explorer
+from .dependency import (
+    DependencyResult,
+    DependencySimulator,
+    dependency_simulator,
+    friends_by_start_tier,
+    neutral_rules,
+)
 from .fairness import AuditResult, FairnessAudit, age_bands, audit_summary, fairness_audit
 from .surveillance import (
     DialResult,
@@ -51,6 +70,17 @@ from .weights import (
 )
 
 __all__ = [
+    "DependencyResult",
+    "DependencySimulator",
+    "IncentiveResult",
+    "IncentiveSimulator",
+    "SimulationCache",
+    "dependency_simulator",
+    "friends_by_start_tier",
+    "gaming_by_outcome",
+    "incentive_simulator",
+    "neutral_rules",
+    "set_weight",
     "AuditResult",
     "DialResult",
     "FairnessAudit",
