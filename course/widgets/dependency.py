@@ -31,6 +31,7 @@ from ._base import CONTROL_LAYOUT, CONTROL_STYLE, html_table
 from .incentives import (
     YOURS,
     SimulationCache,
+    comparison_table,
     SimulationExplorer,
     _line,
     set_weight,
@@ -306,12 +307,7 @@ class DependencySimulator(SimulationExplorer):
             "friendships across score tiers": ("{:.1%}", "cross_tier_ties"),
             "friends per agent": ("{:.2f}", "friends"),
         }
-        table = pd.DataFrame({
-            "month 0": [f.format(mine[c].iloc[0]) for f, c in rows.values()],
-            f"month {last}, your rules": [f.format(mine[c].iloc[-1]) for f, c in rows.values()],
-            f"month {last}, neutral score": [f.format(neutral[c].iloc[-1])
-                                             for f, c in rows.values()],
-        }, index=list(rows))
+        table = comparison_table(rows, mine, neutral, "neutral score")
         friends = result.friends_by_tier.rename(columns={
             "agents": "agents", "start": "friends at month 0",
             "end": f"friends at month {last}", "change": "change"})

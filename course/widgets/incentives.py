@@ -239,6 +239,21 @@ class SimulationExplorer(Explorer):
             self._background = None
 
 
+def comparison_table(rows: Mapping[str, tuple[str, str]], mine: pd.DataFrame,
+                     other: pd.DataFrame, other_label: str) -> pd.DataFrame:
+    """Month 0, the last month under your rules and under the comparison rules, formatted.
+
+    ``rows`` maps a row label to (format string, summary column).
+    """
+    last = int(mine["month"].iloc[-1])
+    return pd.DataFrame({
+        "month 0": [fmt.format(mine[c].iloc[0]) for fmt, c in rows.values()],
+        f"month {last}, your rules": [fmt.format(mine[c].iloc[-1]) for fmt, c in rows.values()],
+        f"month {last}, {other_label}": [fmt.format(other[c].iloc[-1])
+                                         for fmt, c in rows.values()],
+    }, index=list(rows))
+
+
 def _line(ax, *, yours: bool, label: str):
     """An empty curve to fill in later: your rules solid blue, the comparison dashed black."""
     return ax.plot([], [], color=YOURS if yours else BASELINE, ls="-" if yours else "--",
@@ -456,11 +471,7 @@ class IncentiveSimulator(SimulationExplorer):
             "share in the excellent tier": ("{:.1%}", "share_excellent"),
             "share doing a task that month": ("{:.1%}", "gaming"),
         }
-        table = pd.DataFrame({
-            "month 0": [fmt.format(mine[c].iloc[0]) for fmt, c in rows.values()],
-            f"month {last}, your rules": [fmt.format(mine[c].iloc[-1]) for fmt, c in rows.values()],
-            f"month {last}, no tasks": [fmt.format(base[c].iloc[-1]) for fmt, c in rows.values()],
-        }, index=list(rows))
+        table = comparison_table(rows, mine, base, "no tasks")
         offered = ", ".join(n.replace("_", " ") for n in result.rules.gameable_tasks) or "none"
         caption = (f"AUC change over {last} months: {result.auc_change:+.3f} with your rules, "
                    f"{result.baseline_auc_change:+.3f} with no tasks on offer. "
