@@ -1,0 +1,9 @@
+# Grants a perk only strictly above its threshold, so 600 does not rent without a deposit.
+# replaces: switching_cost
+# loses: switching_cost_from_perks
+def switching_cost(scores, blacklisted, rules=course.Rules()):
+    total = pd.Series(0.0, index=scores.index)
+    for perk, threshold in rules.perk_thresholds.items():
+        total += np.where(scores > threshold, rules.perk_values_cny[perk], 0.0)
+    total[np.asarray(blacklisted, dtype=bool)] = 0.0
+    return total
