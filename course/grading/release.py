@@ -89,18 +89,22 @@ def stale_exercises(layout: Layout) -> list[str]:
 
 
 def package_lines(layout: Layout) -> set[str]:
-    """Stripped lines of the ``course`` package's source: public in every edition."""
+    """Stripped lines of the package's source and the lessons: public in every edition."""
     lines: set[str] = set()
     for path in sorted((layout.root / "course").rglob("*.py")):
         lines |= text_lines(path.read_text(encoding="utf-8"))
+    # The lessons ship to every student, so a line they show gives nothing away
+    for path in sorted((layout.root / "lessons").glob("*.ipynb")):
+        lines |= text_lines(notebook_text(path))
     return lines
 
 
 def assignment_secrets(layout: Layout, assignment: str) -> dict[str, set[str]]:
     """Secret lines (solutions, hidden tests, mark schemes) of one assignment's sources.
 
-    A line that also appears in the ``course`` package's source is public (the package is the
-    course's reference implementation and ships in every edition), so it is not a secret.
+    A line that also appears in the ``course`` package's source or in a lesson is public (the
+    package is the course's reference implementation, and both ship in every edition), so it
+    is not a secret.
     """
     public = package_lines(layout)
     merged: dict[str, set[str]] = {}
