@@ -1,0 +1,17 @@
+# Forgets to pass the proposal's weights on: every proposal is scored with the default weights.
+# replaces: evaluate
+# loses: evaluate_proposal
+# caught-by: hidden
+SOURCES = ["payments", "bills", "identity", "friendships"]
+held = course.footprint(population, transactions, friendships)
+
+
+def evaluate(weights, drop=()):
+    kept_dims = course.minimised_dimensions(population, transactions, friendships,
+                                            policy={source: False for source in drop})
+    new_scores = course.lotus_score(kept_dims).to_numpy()
+    kept = [source for source in SOURCES if source not in drop]
+    return {"auc": course.auc(new_scores, defaulted),
+            "ratio_hukou": four_fifths(new_scores, hukou),
+            "ratio_city_tier": four_fifths(new_scores, city_tier),
+            "mean_footprint": float(held[kept].sum(axis=1).mean())}

@@ -1,0 +1,16 @@
+# Weights each outcome's difference by the reference group's members, not the group's own.
+# replaces: gap_at_equal_outcome
+# loses: gap_equal_outcome
+def gap_at_equal_outcome(scores, groups, defaulted, reference):
+    frame = pd.DataFrame({"score": np.asarray(scores, dtype=float),
+                          "group": np.asarray(groups),
+                          "outcome": np.where(np.asarray(defaulted).astype(bool),
+                                              "defaulted", "repaid")})
+    means = frame.groupby(["outcome", "group"])["score"].mean().unstack("group")
+    sizes = frame[frame["group"] == reference].groupby("outcome").size()
+    weights = sizes.reindex(means.index) / sizes.sum()
+    return means.sub(means[reference], axis=0).mul(weights, axis=0).sum()
+
+
+gap_hukou = gap_at_equal_outcome(scores, hukou, defaulted, "local")
+gap_city_tier = gap_at_equal_outcome(scores, city_tier, defaulted, "1")
