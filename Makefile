@@ -1,7 +1,8 @@
 # Scored — two commands set everything up on a fresh machine:
 #   make lab    create .venv, install the course, open it in JupyterLab
 #   make test   create/update .venv, install, run the whole test suite
-# Also: make bench (benchmarks), make data (regenerate datasets/), make clean.
+# Also: make bench (benchmarks), make data (regenerate datasets/), make site (the course as a
+# static web site in _build/site/), make clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,7 +15,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check
 # The notebook make lab opens first
 LAB_OPEN ?= lessons/00-welcome-cashless-china.ipynb
 
-.PHONY: lab test bench data venv clean
+.PHONY: lab test bench data venv clean site
 
 venv: $(STAMP)
 
@@ -30,7 +31,7 @@ lab: venv
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
 		--ServerApp.root_dir="$(CURDIR)" $(LAB_OPEN)
 
-test: venv
+test: venv node_modules
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: venv
@@ -41,3 +42,17 @@ data: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+
+# npm tools for the site and the browser tests (axe-core, MathJax), as package-lock.json pins
+# them. Without npm, the accessibility check is skipped (and says why) and the site loads
+# MathJax from its CDN.
+node_modules: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch node_modules; \
+	else \
+		echo "npm not found: install Debian's npm to run the accessibility check"; \
+	fi
+
+# The course as a static web site, lessons run with their outputs: _build/site/index.html
+site: venv node_modules
+	$(BIN)/python docs/website/build.py $(SITE_ARGS)

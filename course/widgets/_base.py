@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 
 import ipywidgets as widgets
 import pandas as pd
+from IPython.display import Javascript, display
 
 from .. import plots
 from ..dimensions import DIMENSIONS
@@ -51,6 +52,33 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None, float_format:
     cap = (f"<div style='font-weight:bold;margin:4px 0'>{html.escape(caption)}</div>"
            if caption else "")
     return TABLE_CSS + cap + styled
+
+
+#: ipywidgets 8 names neither slider handles nor images (jupyter-widgets/ipywidgets#2650):
+#: give each handle its visible label and each explorer figure an alt text, once per page,
+#: so that a screen reader announces "Credit history, slider" rather than just "slider".
+LABEL_CONTROLS_JS = """
+(() => {
+  if (window.scoredLabelControls) return;
+  let queued = false;
+  const label = () => {
+    queued = false;
+    document.querySelectorAll('.widget-slider [role="slider"]:not([aria-label])').forEach(h => {
+      const text = h.closest('.widget-slider')?.querySelector('.widget-label')?.textContent?.trim();
+      if (text) h.setAttribute('aria-label', text);
+    });
+    document.querySelectorAll('img.widget-image:not([alt])').forEach(img => {
+      const title = img.closest('.widget-vbox')?.querySelector('h1, h2, h3, h4, h5')?.textContent?.trim();
+      img.setAttribute('alt', (title ? title + ': ' : '') + 'figure (its numbers are in the text below it)');
+    });
+  };
+  window.scoredLabelControls = new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(label); }
+  });
+  window.scoredLabelControls.observe(document.body, {childList: true, subtree: true});
+  label();
+})();
+"""
 
 
 class Explorer(widgets.VBox):
@@ -99,6 +127,11 @@ class Explorer(widgets.VBox):
         super().__init__(
             [heading, *controls, self.output, self.image, self.figure_text, self.summary],
             **kwargs)
+
+    def _ipython_display_(self):
+        # Label the controls for screen readers (see LABEL_CONTROLS_JS), then the widget
+        display(Javascript(LABEL_CONTROLS_JS))
+        display(self._repr_mimebundle_(), raw=True)
 
     # Subclasses fill these in
     def _compute(self):  # pragma: no cover - abstract
