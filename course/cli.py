@@ -100,12 +100,25 @@ def _cmd_release(args) -> int:
 
 
 def _cmd_autograde(args) -> int:
-    from .grading.classroom import autograde_class
+    from .grading.batch import Options
+    from .grading.classroom import autograde_outcomes
+    from .grading.layout import GradingError
 
+    if args.jobs < 1:
+        raise GradingError("--jobs must be at least 1.")
+    if args.timeout is not None and args.timeout < 1:
+        raise GradingError("--timeout must be at least 1 second.")
     layout = _layout(args)
     grading_dir = _grading_dir(args)
-    reports, collected = autograde_class(layout, args.assignment, Path(args.submissions),
-                                         grading_dir, emit=lambda line: print(line, flush=True))
+    options = Options(jobs=args.jobs, sandbox=not args.no_sandbox, timeout=args.timeout,
+                      memory_mb=args.memory)
+    if args.no_sandbox:
+        print("warning: --no-sandbox: student code runs as you, unconfined; use it only for "
+              "submissions you trust.", file=sys.stderr)
+    outcomes, collected = autograde_outcomes(
+        layout, args.assignment, Path(args.submissions), grading_dir,
+        emit=lambda line: print(line, flush=True), options=options, db_url=args.db_url)
+    reports = [o.report for o in outcomes]
     errors = [r for r in reports if r.error]
     graded = [r for r in reports if not r.error]
     if graded:
@@ -117,6 +130,13 @@ def _cmd_autograde(args) -> int:
         print(f"graded {len(graded)} submission(s): autograded scores {scores[0]:g}-{scores[-1]:g}"
               f" of {top:g} (median {median:g}); {manual} need written answers graded by hand "
               "(formgrader in the grading folder).")
+    flagged = [o for o in outcomes if o.flags]
+    if flagged:
+        print(f"flagged for manual review: {len(flagged)} submission(s) tried to change what "
+              "the tests check (flagged in formgrader too):")
+        for o in flagged:
+            zero = f" [scored 0: {', '.join(o.zeroed)}]" if o.zeroed else " [neutralised]"
+            print(f"  {o.student:<24} {'; '.join(o.flags)}{zero}")
     for problem in collected.problems:
         print(f"  skipped: {problem}", file=sys.stderr)
     if errors:
@@ -227,13 +247,29 @@ def build_parser() -> argparse.ArgumentParser:
     autograde = sub.add_parser(
         "autograde", help="autograde a folder of student notebooks",
         description="Copy each submission into the grading folder and autograde it with "
-                    "nbgrader. The submissions folder is never modified. It may use nbgrader's "
+                    "nbgrader, each kernel in a bubblewrap sandbox, N at a time, flagging "
+                    "submissions that tamper with the tests. The submissions folder is never "
+                    "modified. Unchanged submissions already graded are not graded again. It may use nbgrader's "
                     "<student>/<assignment>/<notebook>.ipynb layout or hold <student>.ipynb "
                     "files.")
     autograde.add_argument("assignment", metavar="ASSIGNMENT")
     autograde.add_argument("--submissions", metavar="DIR", required=True,
                            help="folder of student submissions")
     autograde.add_argument("--grading-dir", metavar="DIR", help=grading_help)
+    autograde.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                           help="grade N submissions at once (default 1); grades do not "
+                                "depend on it")
+    autograde.add_argument("--no-sandbox", action="store_true",
+                           help="run kernels without the bubblewrap sandbox (refused by "
+                                "default where bubblewrap is unavailable); see docs/sandbox.md")
+    autograde.add_argument("--timeout", type=int, metavar="SECONDS",
+                           help="seconds a cell may run (default: c.Execute.timeout in "
+                                "nbgrader_config.py)")
+    autograde.add_argument("--memory", type=int, metavar="MB",
+                           help="address-space limit of each kernel (default 3072)")
+    autograde.add_argument("--db-url", metavar="URL",
+                           help="gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: "
+                                "gradebook.db in the grading folder; remembered)")
     autograde.set_defaults(func=_cmd_autograde)
 
     feedback = sub.add_parser(

@@ -14,6 +14,11 @@ lint          the course's rules for exercise sources, checked without running a
 wrong_answers plausible wrong answers kept in ``tests/wrong_answers/``
 gate          the release gate: fair, leak-free, reproducible exercises
 classroom     the grading folder: collect and autograde a class, make feedback
+batch         grade a batch: one worker per submission, N at once, merged crash-safely
+sandbox       the bubblewrap sandbox and limits of a grading kernel (docs/sandbox.md)
+kernel_launch the in-sandbox launcher: limits, own uid, then ipykernel (a script)
+guard         nbgrader's Execute with an integrity guard around every test cell
+kernel_guard  the guard's in-kernel half: restores patched helpers, reports tricks
 feedback      the nbconvert filter that keeps hidden tests and mark schemes out of feedback
 grades        grade tables, per-question summary and histogram from the gradebook
 check         grade one notebook for a self-learner, changing nothing on disk

@@ -9,6 +9,9 @@ The submissions folder itself is only read.
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -136,7 +139,8 @@ def _collect_student(folder: Path, assignment: str, names: list[str]) -> Submiss
 class GradingFolder:
     """The instructor's nbgrader course directory for grading, outside the repository."""
 
-    def __init__(self, path: Path, layout: Layout, *, create: bool = True):
+    def __init__(self, path: Path, layout: Layout, *, create: bool = True,
+                 db_url: str | None = None):
         self.layout = layout
         self.path = check_outside(Path(path), layout, "the grading folder")
         if not self.path.exists() and not create:
@@ -155,12 +159,26 @@ class GradingFolder:
                 raise GradingError(f"{self.path} is neither empty nor a Scored grading folder; "
                                    "choose a new or empty folder for grading.")
         self.path.mkdir(parents=True, exist_ok=True)
+        self.db_url = db_url or self._configured_db_url() or \
+            f"sqlite:///{self.path / 'gradebook.db'}"
         self._write_config()
-        self.ws = Workspace(self.path, layout)
+        self.ws = Workspace(self.path, layout, db_url=self.db_url)
+
+    def _configured_db_url(self) -> str | None:
+        """The gradebook URL this folder was set up with (``--db-url`` is remembered)."""
+        config = self.path / "nbgrader_config.py"
+        if config.is_file():
+            match = re.search(r"^c\.CourseDirectory\.db_url = (.+)$", config.read_text(), re.M)
+            if match:
+                try:
+                    return ast.literal_eval(match.group(1))
+                except (ValueError, SyntaxError):
+                    return None
+        return None
 
     def _write_config(self) -> None:
         text = CONFIG_TEMPLATE.format(config=str(self.layout.config_file), root=str(self.path),
-                                      db_url=f"sqlite:///{self.path / 'gradebook.db'}")
+                                      db_url=self.db_url)
         target = self.path / "nbgrader_config.py"
         if not target.exists() or target.read_text() != text:
             target.write_text(text)
@@ -188,18 +206,42 @@ class GradingFolder:
 
 
 def autograde_class(layout: Layout, assignment: str, submissions: Path, grading_dir: Path, *,
-                    emit: Callable[[str], None] | None = None,
+                    emit: Callable[[str], None] | None = None, options=None,
+                    db_url: str | None = None, progress=None,
                     ) -> tuple[list[GradeReport], Collected]:
     """Autograde every submission found in ``submissions`` into the grading folder.
 
-    One submission that nbgrader cannot grade is reported and the others go on.
+    Each submission is graded in a worker of its own, its kernel sandboxed (see
+    :mod:`course.grading.batch`); ``options`` (:class:`batch.Options`) sets the number of
+    parallel jobs, the sandbox and the limits. One submission that cannot be graded is
+    reported and the others go on. Returns the reports; :func:`autograde_outcomes` also gives
+    the flags for manual review.
     """
+    outcomes, collected = autograde_outcomes(layout, assignment, submissions, grading_dir,
+                                             emit=emit, options=options, db_url=db_url,
+                                             progress=progress)
+    return [o.report for o in outcomes], collected
+
+
+def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, grading_dir: Path, *,
+                       emit: Callable[[str], None] | None = None, options=None,
+                       db_url: str | None = None, progress=None):
+    """As :func:`autograde_class`, returning :class:`batch.Outcome` records."""
+    from .batch import Options, autograde_batch
+    from .sandbox import sandbox_problem
+
     emit = emit or (lambda line: None)
+    options = options or Options()
     layout.require(assignment)
     if not layout.has_solutions():
         raise GradingError("autograding needs the assignment sources in solutions/, which "
                            "this copy of the course does not have.")
-    folder = GradingFolder(grading_dir, layout)
+    if options.sandbox and sandbox_problem():
+        raise GradingError(
+            f"grading kernels cannot be sandboxed here: {sandbox_problem()}. Without the "
+            "sandbox, student code runs as you and can read and change anything you can; "
+            "pass --no-sandbox only if you accept that.")
+    folder = GradingFolder(grading_dir, layout, db_url=db_url)
     source = Path(submissions).expanduser().resolve()
     inbox = folder.path / "submitted"
     if source in (folder.path, inbox) or inbox in source.parents:
@@ -207,20 +249,31 @@ def autograde_class(layout: Layout, assignment: str, submissions: Path, grading_
                            "submissions; point --submissions at the students' original files.")
     collected = collect_submissions(submissions, assignment, folder.notebook_names(assignment))
     folder.prepare(assignment)
-    emit(f"autograding {len(collected.submissions)} submission(s) of {assignment} in "
-         f"{folder.path}")
-    reports = []
-    for sub in collected.submissions:
-        ws = folder.ws
-        target = ws.submit(sub.student, assignment, sub.files)
+    for sub in collected.submissions:  # the grading folder keeps a copy of what was graded
+        target = folder.ws.submit(sub.student, assignment, sub.files)
         if sub.timestamp is not None:
             shutil.copyfile(sub.timestamp, target / "timestamp.txt")
-        report = ws.autograde(assignment, sub.student)
-        reports.append(report)
+    mode = "sandboxed" if options.sandbox else "NOT sandboxed"
+    emit(f"autograding {len(collected.submissions)} submission(s) of {assignment} in "
+         f"{folder.path} ({options.jobs} at a time, kernels {mode})")
+    options = dataclasses.replace(options, hide=[*options.hide, source])
+
+    def line(outcome) -> None:
+        report = outcome.report
         status = f"error: {report.error}" if report.error else \
             f"{report.auto_score:g}/{report.auto_max:g} autograded"
-        emit(f"  {sub.student:<24} {status}" + (f"  ({'; '.join(sub.notes)})" if sub.notes else ""))
-    return reports, collected
+        if outcome.flags:
+            status += "  FLAGGED for manual review"
+        notes = outcome.notes + (["unchanged since it was last graded"] if outcome.skipped
+                                 else [])
+        emit(f"  {outcome.student:<24} {status}" + (f"  ({'; '.join(notes)})" if notes else ""))
+
+    outcomes = autograde_batch(layout, assignment, folder.path, folder.db_url,
+                               collected.submissions, options, emit=line, progress=progress)
+    for outcome in outcomes:
+        if outcome.skipped:
+            line(outcome)
+    return outcomes, collected
 
 
 def feedback_class(layout: Layout, assignment: str, grading_dir: Path,

@@ -98,9 +98,15 @@ class Workspace:
     header : bool
         Whether generating an assignment adds the shared header notebook (True for
         ``solutions/`` sources; False when a released notebook serves as the source).
+    db_url : str, optional
+        The gradebook (default: ``gradebook.db`` in ``root``); any SQLAlchemy URL nbgrader
+        accepts, e.g. ``postgresql://...``.
+    extra_config : dict, optional
+        ``{section: {trait: value}}`` set over the repository's configuration.
     """
 
-    def __init__(self, root: Path, layout: Layout, *, header: bool = True):
+    def __init__(self, root: Path, layout: Layout, *, header: bool = True,
+                 db_url: str | None = None, extra_config: dict | None = None):
         prepare_environment()
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
@@ -110,11 +116,14 @@ class Workspace:
         self.layout = layout
         config = load_config(layout)
         config.CourseDirectory.root = str(self.root)
-        config.CourseDirectory.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
+        config.CourseDirectory.db_url = db_url or f"sqlite:///{self.root / 'gradebook.db'}"
         config.Exchange.root = str(self.root / "exchange")  # never used, never created
         config.NbGraderAPI.log_level = "ERROR"
         if not header:
             config.IncludeHeaderFooter.header = ""
+        for section, values in (extra_config or {}).items():
+            for key, value in values.items():
+                config[section][key] = value
         self.config = config
         coursedir = CourseDirectory(config=config)
         self.source_name = coursedir.source_directory

@@ -1,0 +1,219 @@
+"""`course autograde` as a batch: the same grades serially and in parallel, a batch killed with
+SIGKILL and run again ends consistent, and no sandbox means a refusal unless --no-sandbox."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from course.cli import main
+from course.grading import sandbox
+
+from .test_grading_support import (
+    PS1,
+    PS1_NB,
+    full_marks_answers,
+    solution_source,
+    student_notebook,
+    wrong_answer,
+    write,
+)
+
+COURSE = str(Path(sys.executable).parent / "course")
+
+VERSIONS = {  # student: (answers, autograded score)
+    "ann": (full_marks_answers(), 15),
+    "ben": ({}, 0),
+    "cat": ({"fulfilment_score": solution_source("fulfilment_score")}, 2),
+    "dan": ({**full_marks_answers(),
+             "weighted_score": wrong_answer("weighted_score_bankers_rounding")}, 12),
+    "eli": ({"fulfilment_score": "np.isclose = lambda *a, **k: True\n"
+                                 "def fulfilment_score(*a, **k):\n    return 0"}, 0),
+}
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def gradebook_rows(db: Path) -> list[tuple]:
+    """Every grade of every submission, and every flag, in a fixed order."""
+    with sqlite3.connect(db) as con:
+        grades = con.execute(
+            "SELECT s.student_id, bc.name, g.auto_score, g.needs_manual_grade "
+            "FROM grade g JOIN base_cell bc ON bc.id = g.cell_id "
+            "JOIN submitted_notebook n ON n.id = g.notebook_id "
+            "JOIN submitted_assignment s ON s.id = n.assignment_id "
+            "ORDER BY s.student_id, bc.name").fetchall()
+        flags = con.execute("SELECT s.student_id, n.flagged FROM submitted_notebook n JOIN "
+                            "submitted_assignment s ON s.id = n.assignment_id "
+                            "ORDER BY s.student_id").fetchall()
+    return grades + flags
+
+
+def totals(db: Path) -> dict[str, float]:
+    with sqlite3.connect(db) as con:
+        return dict(con.execute(
+            "SELECT s.student_id, SUM(COALESCE(g.auto_score, 0)) FROM grade g "
+            "JOIN submitted_notebook n ON n.id = g.notebook_id "
+            "JOIN submitted_assignment s ON s.id = n.assignment_id "
+            "GROUP BY s.student_id").fetchall())
+
+
+def make_inbox(folder: Path, versions: dict) -> Path:
+    for student, (answers, _) in versions.items():
+        write(student_notebook(answers), folder / student / PS1 / PS1_NB)
+    return folder
+
+
+needs_sandbox = pytest.mark.skipif(sandbox.sandbox_problem() is not None,
+                                   reason="bubblewrap is not usable here")
+
+
+@pytest.mark.slow
+@needs_sandbox
+def test_parallel_grades_equal_serial_grades(tmp_path):
+    inbox = make_inbox(tmp_path / "inbox", VERSIONS)
+    code1, out1, _ = run(["autograde", PS1, "--submissions", str(inbox), "--grading-dir",
+                          str(tmp_path / "serial"), "--jobs", "1", "--timeout", "20"])
+    code2, out2, err2 = run(["autograde", PS1, "--submissions", str(inbox), "--grading-dir",
+                             str(tmp_path / "parallel"), "--jobs", "2", "--timeout", "20"])
+    assert code1 == code2 == 0, out1 + out2
+    serial = gradebook_rows(tmp_path / "serial" / "gradebook.db")
+    assert serial == gradebook_rows(tmp_path / "parallel" / "gradebook.db")
+    assert totals(tmp_path / "serial" / "gradebook.db") == \
+        {s: float(v[1]) for s, v in VERSIONS.items()}
+    assert "5/5 done, 0 failed" in err2 and "2 at a time" in out2
+    # a second run grades nothing again: every submission is unchanged
+    code, out, _ = run(["autograde", PS1, "--submissions", str(inbox), "--grading-dir",
+                        str(tmp_path / "parallel"), "--jobs", "2", "--timeout", "20"])
+    assert code == 0 and out.count("unchanged since it was last graded") == 5
+    assert gradebook_rows(tmp_path / "parallel" / "gradebook.db") == serial
+
+
+def query(db_url: str, sql: str) -> list[tuple]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as con:
+            return [tuple(row) for row in con.execute(text(sql)).fetchall()]
+    finally:
+        engine.dispose()
+
+
+def db_totals(db_url: str) -> dict[str, float]:
+    return {s: float(v) for s, v in query(
+        db_url, "SELECT s.student_id, SUM(COALESCE(g.auto_score, 0)) FROM grade g "
+        "JOIN submitted_notebook n ON n.id = g.notebook_id "
+        "JOIN submitted_assignment s ON s.id = n.assignment_id GROUP BY s.student_id")}
+
+
+def kill_and_rerun(tmp_path: Path, db_url: str | None = None) -> None:
+    """Grade a class, hand in new versions, SIGKILL the batch midway, run it again."""
+    grading = tmp_path / "grading"
+    extra = ["--db-url", db_url] if db_url else []
+    db_url = db_url or f"sqlite:///{grading / 'gradebook.db'}"
+    common = ["--grading-dir", str(grading), "--jobs", "2", "--timeout", "20", *extra]
+    inbox = make_inbox(tmp_path / "inbox", VERSIONS)
+    assert run(["autograde", PS1, "--submissions", str(inbox), *common])[0] == 0
+    # every student hands in a new version with another score
+    new = {"ann": ({}, 0), "ben": (full_marks_answers(), 15),
+           "cat": ({"behaviour_score": solution_source("behaviour_score")}, 3),
+           "dan": ({"fulfilment_score": solution_source("fulfilment_score")}, 2),
+           "eli": (full_marks_answers(), 15)}
+    make_inbox(inbox, new)
+    expected = {s: float(v[1]) for s, v in new.items()}
+    batch = subprocess.Popen([COURSE, "autograde", PS1, "--submissions", str(inbox), *common],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen = ""
+    deadline = time.monotonic() + 300
+    while "1/5 done" not in seen and time.monotonic() < deadline:
+        line = batch.stdout.readline()
+        if not line:
+            break
+        seen += line
+    batch.send_signal(signal.SIGKILL)  # in the middle of the batch
+    batch.wait()
+    assert "1/5 done" in seen and "5/5 done" not in seen, seen
+    assert db_totals(db_url) != expected  # really interrupted: some grades are old
+    time.sleep(1)
+    code, out, err = run(["autograde", PS1, "--submissions", str(inbox), *common])
+    assert code == 0, out + err
+    assert out.count("unchanged since it was last graded") >= 1  # merged before the kill
+    assert db_totals(db_url) == expected
+    assert query(db_url, "SELECT COUNT(*) FROM submitted_assignment") == [(5,)]
+    per_student = query(db_url, "SELECT s.student_id, COUNT(*) FROM grade g JOIN "
+                        "submitted_notebook n ON n.id = g.notebook_id JOIN "
+                        "submitted_assignment s ON s.id = n.assignment_id GROUP BY s.student_id")
+    assert {n for _, n in per_student} == {7}  # 6 autograded + 1 written, once each
+    status = query(db_url, "SELECT student, outcome FROM scored_autograde")
+    assert sorted(s for s, _ in status) == sorted(new)
+    assert all(json.loads(o)["error"] is None for _, o in status)
+    flagged = query(db_url, "SELECT s.student_id, n.flagged FROM submitted_notebook n JOIN "
+                    "submitted_assignment s ON s.id = n.assignment_id")
+    assert not any(f for _, f in flagged)  # eli's trick is gone, and so is its flag
+    for student in new:
+        assert (grading / "autograded" / student / PS1 / PS1_NB).is_file()
+        assert not (grading / "autograded" / student / f".{PS1}.incoming").exists()
+
+
+@pytest.mark.slow
+@needs_sandbox
+def test_killed_batch_completes_on_rerun_without_stale_grades(tmp_path):
+    kill_and_rerun(tmp_path)
+
+
+def test_refuses_without_sandbox_unless_asked(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "sandbox_problem", lambda: "bubblewrap (bwrap) is not "
+                        "installed; install it (Debian/Ubuntu: apt-get install bubblewrap)")
+    inbox = make_inbox(tmp_path / "inbox", {"ann": VERSIONS["ann"]})
+    code, out, err = run(["autograde", PS1, "--submissions", str(inbox), "--grading-dir",
+                          str(tmp_path / "g")])
+    assert code == 2
+    assert "cannot be sandboxed" in err and "bubblewrap" in err and "--no-sandbox" in err
+    assert "\n" not in err.strip() and "Traceback" not in err
+    assert not (tmp_path / "g" / "autograded").exists()
+
+
+@pytest.mark.slow
+def test_no_sandbox_grades_when_asked(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "sandbox_problem", lambda: "no bubblewrap here")
+    inbox = make_inbox(tmp_path / "inbox", {"ann": VERSIONS["ann"], "eli": VERSIONS["eli"]})
+    code, out, err = run(["autograde", PS1, "--submissions", str(inbox), "--grading-dir",
+                          str(tmp_path / "g"), "--no-sandbox", "--jobs", "2"])
+    assert code == 0, out + err
+    assert "kernels NOT sandboxed" in out and "--no-sandbox" in err
+    assert "15/15 autograded" in out and "eli" in out.split("flagged for manual review")[1]
+
+
+def test_bad_jobs_is_one_clear_line(tmp_path):
+    code, out, err = run(["autograde", PS1, "--submissions", str(tmp_path), "--jobs", "0"])
+    assert code == 2 and "--jobs must be at least 1" in err
+
+
+@needs_sandbox
+def test_sandbox_arguments_hide_what_they_should(tmp_path):
+    spec = sandbox.SandboxSpec(workdir=tmp_path / "w", rundir=tmp_path / "r",
+                               hide=[Path("/etc/ssl")], readable=[], uid=200001)
+    argv = spec.argv()
+    joined = " ".join(argv)
+    assert "--unshare-net" in argv and "--unshare-pid" not in argv
+    assert "--tmpfs /tmp" in joined and "--tmpfs /etc/ssl" in joined
+    assert joined.index("--ro-bind / /") < joined.index("--tmpfs /tmp") < \
+        joined.index(f"--bind {tmp_path / 'w'}")
+    assert argv[-1] == "--" and "--uid" in argv and "--mem" in argv and "--nproc" in argv
+    assert os.path.basename(argv[argv.index("--") + 2]) == "kernel_launch.py"
