@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from .. import plots
 from ..rules import ENGAGEMENT_TASKS, Rules
 from ..scoring import DEFAULT_WEIGHTS, TIER_NAMES
 from ..simulation import SimulationResult
@@ -204,10 +203,7 @@ class DependencySimulator(SimulationExplorer):
 
     def _compute(self) -> DependencyResult:
         rules = self._rules()
-        shown = " · ".join(f"{plots.label(d).split(' ')[0]} {w:.0%}"
-                           for d, w in rules.weights.items())
-        self.weights_note.value = (f"<span style='font-size:90%'>Weights used (the other four "
-                                   f"rescaled to keep their proportions): {shown}</span>")
+        self._show_weights(rules)
         simulation = self._run(rules)
         neutral = self._run(neutral_rules(rules))
         return compare_dependency(simulation, neutral, seed=self.seed.value)

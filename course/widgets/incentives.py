@@ -226,6 +226,13 @@ class SimulationExplorer(Explorer):
     def _run(self, rules: Rules) -> SimulationResult:
         return self.cache.run(rules, self.months.value, self.seed.value)
 
+    def _show_weights(self, rules: Rules) -> None:
+        """Say which weights the run uses, under the controls."""
+        shown = " · ".join(f"{plots.label(d).split(' ')[0]} {w:.0%}"
+                           for d, w in rules.weights.items())
+        self.weights_note.value = (f"<span style='font-size:90%'>Weights used (the other four "
+                                   f"rescaled to keep their proportions): {shown}</span>")
+
     def _reset(self, button=None) -> None:  # pragma: no cover - subclasses
         raise NotImplementedError
 
@@ -375,10 +382,7 @@ class IncentiveSimulator(SimulationExplorer):
 
     def _compute(self) -> IncentiveResult:
         rules = self._rules()
-        shown = " · ".join(f"{plots.label(d).split(' ')[0]} {w:.0%}"
-                           for d, w in rules.weights.items())
-        self.weights_note.value = (f"<span style='font-size:90%'>Weights used (the other four "
-                                   f"rescaled to keep their proportions): {shown}</span>")
+        self._show_weights(rules)
         simulation = self._run(rules)
         baseline = self._run(rules.replace(gameable_tasks=()))
         return compare_incentives(simulation, baseline, seed=self.seed.value)
