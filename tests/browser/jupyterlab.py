@@ -41,7 +41,25 @@ def open_notebook(page, lab, path: str) -> None:
     page.wait_for_selector(
         f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']",
         timeout=90_000)
+    accept_kernel_dialog(page)
     close_left_sidebar(page)
+
+
+def accept_kernel_dialog(page, *, wait_ms: int = 3_000) -> None:
+    """Accept JupyterLab's "Select Kernel" dialog (the notebook's own kernel) if it appears.
+
+    JupyterLab occasionally asks even though the notebook names its kernel (a race while the
+    session starts); left open, the dialog swallows every click.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    try:
+        dialog.wait_for(state="visible", timeout=wait_ms)
+    except PlaywrightTimeout:
+        return
+    dialog.locator(".jp-mod-accept").click()
+    dialog.wait_for(state="hidden", timeout=10_000)
 
 
 def close_left_sidebar(page) -> None:
