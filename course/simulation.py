@@ -97,7 +97,7 @@ COST_SPREAD = 1.0
 #: Time on tasks costs more to higher earners: cost x (income / typical income).
 TYPICAL_INCOME_CNY = 6000.0
 #: Need for perks: (late chance / TYPICAL_LATE_CHANCE), clipped to [NEED_MIN, NEED_MAX],
-#: to the power NEED_POWER.
+#: to the power NEED_POWER (``simulate(need_power=...)`` changes it for one run).
 TYPICAL_LATE_CHANCE, NEED_MIN, NEED_MAX, NEED_POWER = 0.07, 0.5, 4.0, 2.0
 #: Score points over which a perk comes into reach (agents' uncertainty about their score).
 REACH = 8.0
@@ -177,6 +177,7 @@ def simulate(
     seed: int | np.random.Generator | None = None,
     transactions: pd.DataFrame | None = None,
     friendships: pd.DataFrame | None = None,
+    need_power: float = NEED_POWER,
 ) -> SimulationResult:
     """Simulate how a population responds to the Lotus Score, month by month.
 
@@ -204,6 +205,11 @@ def simulate(
     friendships : pandas.DataFrame, optional
         The friendship graph (``consumer_id``, ``friend_id``). Default: drawn with
         :func:`course.make_friendships`. Self-ties and repeated ties are ignored.
+    need_power : float
+        How strongly agents who often pay late value what engagement tasks bring (rule 3 in
+        the module docstring): ``need = (late chance / 7%) ** need_power``, clipped first to
+        [0.5, 4]. The default 2 makes need run from 1/4 to 16; ``0`` gives everyone the same
+        need, to test how much a result rests on this assumption.
 
     Returns
     -------
@@ -214,11 +220,12 @@ def simulate(
     Raises
     ------
     TypeError
-        If ``population`` is not a DataFrame, ``months`` not an int, or ``rules`` not a
-        :class:`Rules`.
+        If ``population`` is not a DataFrame, ``months`` not an int, ``rules`` not a
+        :class:`Rules`, or ``need_power`` not a number.
     ValueError
         If ``population`` is empty, lacks a column, has missing values or repeated ids,
-        ``months`` < 1, or the transactions or friendships mention unknown consumers.
+        ``months`` < 1, ``need_power`` is negative or not finite, or the transactions or
+        friendships mention unknown consumers.
 
     Notes
     -----
@@ -251,10 +258,21 @@ def simulate(
                 else "; call it: rules=Rules()" if rules is Rules else "")
         raise TypeError(f"rules must be a course.Rules object, got {type(rules).__name__}{hint}.")
     _check_population(population)
+    need_power = _check_need_power(need_power)
     rng = as_generator(seed)
     with _one_blas_thread():
-        agents = _Agents(population, rules, rng, transactions, friendships)
+        agents = _Agents(population, rules, rng, transactions, friendships, need_power)
         return agents.run(months, rng)
+
+
+def _check_need_power(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"need_power must be a number such as 2 or 0, got "
+                        f"{type(value).__name__}.")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"need_power must be 0 or more (0 = everyone has the same need; "
+                         f"default {NEED_POWER:g}), got {value!r}.")
+    return float(value)
 
 
 def _one_blas_thread():
@@ -348,7 +366,8 @@ def _payment_habits(transactions, population, ids, rng) -> dict[str, np.ndarray]
 class _Agents:
     """Every agent's state as arrays (one value per agent), the monthly step and the run."""
 
-    def __init__(self, population, rules: Rules, rng, transactions, friendships):
+    def __init__(self, population, rules: Rules, rng, transactions, friendships,
+                 need_power: float = NEED_POWER):
         ids = population["consumer_id"].to_numpy()
         n = len(ids)
         self.n, self.ids, self.rules = n, ids, rules
@@ -385,7 +404,7 @@ class _Agents:
         shock_share = SHOCK_RATE * SHOCK_MONTHS / (SHOCK_RATE * SHOCK_MONTHS + 1.0 - SHOCK_RATE)
         self.calm_late_chance = self.late_chance / (1.0 + (SHOCK_FACTOR - 1.0) * shock_share)
         self.need = np.clip(self.late_chance / TYPICAL_LATE_CHANCE, NEED_MIN,
-                            NEED_MAX) ** NEED_POWER
+                            NEED_MAX) ** need_power
 
         # Each agent's own cost factors, drawn once
         draws = rng.lognormal(0.0, COST_SPREAD, (5, n))
@@ -582,7 +601,7 @@ class _Agents:
         added = np.zeros(n, dtype=bool)
         if self.w[4] == 0 or n < 2:
             return dropped, added  # friends earn no points: nobody changes them for the score
-        src, dst, total, count = self.src, self.dst, self.friend_total, self.friend_count
+        src, total, count = self.src, self.friend_total, self.friend_count
         prior = 2.0 * NO_FRIENDS_STANDING
 
         # Drop: the friend with the lowest standing

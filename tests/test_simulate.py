@@ -341,6 +341,22 @@ def test_goodhart_mechanism_those_short_of_money_game_most(runs, default_data):
     assert (rates[True] > rates[False]).all(), rates
 
 
+def test_need_power_zero_gives_everyone_the_same_need(short, small):
+    """Without the need assumption, agents who will default game no more than the others,
+    and the default run (need_power=2) is what simulate does when it is not given."""
+    def gaming_by_outcome(result):
+        played = result.panel.query("month > 0").groupby("defaulted")["gamed"].mean()
+        return played[True] - played[False]
+
+    kwargs = dict(months=6, seed=3, transactions=small["transactions"],
+                  friendships=small["friendships"])
+    explicit = simulate(small["population"], need_power=2, **kwargs)
+    pd.testing.assert_frame_equal(explicit.panel, short.panel)
+    same_need = simulate(small["population"], need_power=0, **kwargs)
+    assert gaming_by_outcome(short) > 0.1
+    assert abs(gaming_by_outcome(same_need)) < gaming_by_outcome(short) / 2
+
+
 def test_dependency_a_platform_use_reward_pulls_people_in(runs):
     rewarded, unrewarded = runs["no_gaming"], runs["no_reward"]
     start_cost = rewarded.summary["switching_cost"].iloc[0]
@@ -415,6 +431,12 @@ def test_bad_input_raises_a_clear_error(small):
         simulate(people.assign(platform_share=people["platform_share"] + 1))
     with pytest.raises(TypeError, match="seed"):
         simulate(people, seed="one")
+    with pytest.raises(ValueError, match="need_power must be 0 or more"):
+        simulate(people, need_power=-1)
+    with pytest.raises(ValueError, match="need_power must be 0 or more"):
+        simulate(people, need_power=float("nan"))
+    with pytest.raises(TypeError, match="need_power must be a number"):
+        simulate(people, need_power="2")
 
 
 def test_inputs_from_another_population_are_refused(small):
