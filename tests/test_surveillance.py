@@ -7,13 +7,11 @@ import pandas as pd
 import pytest
 
 import course
+from course.surveillance.reidentification import _count_matches, _draw, _points
 from course.surveillance import (
     FULL_POLICY,
     MINIMISATION_SCENARIOS,
     PRECISIONS,
-    _count_matches,
-    _draw,
-    _points,
     anonymity_sets,
     category_shares,
     coarsen,

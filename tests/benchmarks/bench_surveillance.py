@@ -14,9 +14,9 @@ import numpy as np
 
 from course import load_dataset
 from course.dimensions import dimension_scores
+from course.surveillance.reidentification import _points
 from course.surveillance import (
     MINIMISATION_SCENARIOS,
-    _points,
     minimisation,
     resolve_precision,
     unicity_table,

@@ -1,0 +1,88 @@
+"""Surveillance: what the platform holds, what it can infer, and who its traces identify.
+
+Four tools, each a pure function over the course's tidy frames:
+
+* :func:`footprint` — data points held per person, by source (payments, bills, identity,
+  friendships);
+* :func:`infer_trait` — predict a private trait (parenthood, heavy gaming) from what people
+  buy, and say how well it works compared with guessing;
+* :func:`unicity` — the share of people singled out by ``k`` random points of their payment
+  trace, at a chosen coarseness of time, place and amount (de Montjoye et al., "Unique in the
+  shopping mall", *Science* 347, 2015);
+* :func:`minimisation` — keep less (drop a source, coarsen a field) and report what the score
+  loses in AUC and what privacy gains in footprint and unicity.
+
+**Precision** (how coarsely a payment is recorded) is a dict with up to three keys, or the
+name of a preset in ``PRECISIONS``:
+
+========  ===============================================================================
+key       values
+========  ===============================================================================
+time      ``"exact"`` (to the second), ``"minute"``, ``"hour"``, ``"day"``, ``"week"``
+          (Monday to Sunday), ``"month"``, or ``None`` (time not kept)
+place     ``"merchant"``, ``"category"`` (what kind of shop, not which), or ``None``
+amount    ``"exact"`` (to the fen), a bin width in CNY such as ``10`` (amounts in the same
+          bin look alike), or ``None`` (amount not kept)
+========  ===============================================================================
+
+Keys left out take the values of ``"day_merchant"``, the paper's main setting (time to the
+day, place to the shop, amount not kept).
+
+The tools live in one module each: :mod:`~course.surveillance.coarsening`,
+:mod:`~course.surveillance.reidentification`, :mod:`~course.surveillance.footprints`,
+:mod:`~course.surveillance.inference` and :mod:`~course.surveillance.data_minimisation`.
+"""
+
+from .coarsening import (
+    DEFAULT_PRECISION,
+    PLACE_PRECISIONS,
+    PRECISIONS,
+    TIME_PRECISIONS,
+    coarsen,
+    precision_label,
+    resolve_precision,
+)
+from .reidentification import (
+    anonymity_sets,
+    unicity,
+    unicity_table,
+)
+from .footprints import (
+    FOOTPRINT_SOURCES,
+    footprint,
+)
+from .inference import (
+    category_shares,
+    infer_trait,
+    predict_trait,
+)
+from .data_minimisation import (
+    FULL_POLICY,
+    MINIMISATION_SCENARIOS,
+    minimisation,
+    minimised_dimensions,
+    resolve_policy,
+)
+
+__all__ = [
+    "DEFAULT_PRECISION",
+    "FOOTPRINT_SOURCES",
+    "FULL_POLICY",
+    "MINIMISATION_SCENARIOS",
+    "PLACE_PRECISIONS",
+    "PRECISIONS",
+    "TIME_PRECISIONS",
+    "anonymity_sets",
+    "category_shares",
+    "coarsen",
+    "footprint",
+    "infer_trait",
+    "minimisation",
+    "minimised_dimensions",
+    "precision_label",
+    "predict_trait",
+    "resolve_policy",
+    "resolve_precision",
+    "unicity",
+    "unicity_table",
+]
