@@ -105,7 +105,9 @@ def tier_bands(ax, *, alpha: float = 0.12, labels: bool = True, axis: str = "x")
             # Stagger the labels: the middle tiers are only 50 points wide
             ax.text((row.min_score + hi) / 2, 0.98 - 0.07 * (i % 2), row.tier,
                     transform=ax.get_xaxis_transform(), ha="center", va="top",
-                    fontsize="x-small", color="0.2")
+                    fontsize="x-small", color="0.2", zorder=3,
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
+                          "alpha": 0.6})
     if axis == "x":
         ax.set_xlim(SCORE_MIN, SCORE_MAX)
     else:

@@ -26,9 +26,9 @@ from ..dimensions import DIMENSIONS
 from ..scoring import DEFAULT_WEIGHTS
 
 #: Width reserved for control labels, so descriptions are not cut off.
-LABEL_WIDTH = "190px"
+LABEL_WIDTH = "215px"
 CONTROL_STYLE = {"description_width": LABEL_WIDTH}
-CONTROL_LAYOUT = {"width": "520px"}
+CONTROL_LAYOUT = {"width": "545px"}
 
 #: Readable tables in summaries: padding, right-aligned numbers, a rule under the header.
 TABLE_CSS = (

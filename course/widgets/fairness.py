@@ -224,7 +224,7 @@ class FairnessAudit(WeightSliders, Explorer):
         # One legend for all three panels, under them
         handles = [*self._stairs, self._diamonds, self._fifths]
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4),
-                   fontsize="small", frameon=False, title=what, title_fontsize="small",
+                   fontsize="small", frameon=False,
                    handlelength=1.5, columnspacing=1.2)
         self._axes = (ax_hist, ax_sel, ax_cal)
         self._names = names
@@ -260,7 +260,7 @@ class FairnessAudit(WeightSliders, Explorer):
         for bar, text, row, rate, other in zip(self._bars, self._bar_text, table.itertuples(),
                                                rates, among_repaid):
             bar.set_height(rate)
-            text.set_position((bar.get_x() + bar.get_width() / 2, max(rate, other) + 0.03))
+            text.set_position((bar.get_x() + bar.get_width() / 2, max(rate, other) + 0.05))
             text.set_text(f"{rate:.0%}\nratio {row.ratio_to_best:.2f}")
             text.set_color("black" if row.passes_four_fifths else FAIL_COLOUR)
             text.set_fontweight("normal" if row.passes_four_fifths else "bold")

@@ -384,7 +384,9 @@ class PersonaExplorer(Explorer):
         (self._mark_after,) = ax_score.plot([SCORE_MIN], [0.65], "D",
                                             color=colours["platform"], ms=10, label="what if")
         self._score_text = ax_score.text(0.5, 0.08, "", transform=ax_score.transAxes,
-                                         ha="center", fontsize="small")
+                                         ha="center", fontsize="small", zorder=3,
+                                         bbox={"boxstyle": "round,pad=0.2", "fc": "white",
+                                               "ec": "none", "alpha": 0.8})
         ax_score.set_ylim(0, 1)
         ax_score.set_yticks([])
         ax_score.set_xlabel("Lotus Score (dotted lines: perk thresholds)")
