@@ -198,7 +198,10 @@ class FairnessAudit(WeightSliders, Explorer):
                                         label="selected, among those who repaid")
         self._fifths = ax_sel.axhline(0, color="black", ls=":", lw=1.2,
                                       label="four-fifths of the best group's rate")
-        self._bar_text = [ax_sel.text(xi, 0, "", ha="center", va="bottom", fontsize="x-small")
+        self._bar_text = [ax_sel.text(xi, 0, "", ha="center", va="bottom", fontsize="x-small",
+                                      zorder=4, bbox={"boxstyle": "square,pad=0.15",
+                                                      "fc": "white", "ec": "none",
+                                                      "alpha": 0.8})
                           for xi in x]
         ax_sel.set_xticks(x, names, rotation=25 if many else 0, ha="right" if many else "center")
         ax_sel.set_ylim(0, 1.12)
