@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 
 import course
+from course.agents import _connections
 from course.rules import ENGAGEMENT_TASKS, PERK_VALUES_CNY, EngagementTask, Rules
-from course.simulation import ACTIONS, SimulationResult, _connections, simulate
+from course.simulation import ACTIONS, SimulationResult, simulate
 
 #: Weights that make friends count (taken from the other dimensions), and that ignore them.
 CONNECTED = {"credit_history": 0.30, "fulfilment_capacity": 0.20, "behaviour_preferences": 0.15,
@@ -475,11 +476,11 @@ def test_docstring_examples_run():
 
 
 def test_results_do_not_depend_on_the_block_size(small, monkeypatch):
-    sim = importlib.import_module("course.simulation")
+    agents = importlib.import_module("course.agents")
     kwargs = dict(months=3, seed=5, transactions=small["transactions"],
                   friendships=small["friendships"])
     whole = simulate(small["population"], **kwargs)
-    monkeypatch.setattr(sim, "BLOCK", 64)
+    monkeypatch.setattr(agents, "BLOCK", 64)
     blocks = simulate(small["population"], **kwargs)
     pd.testing.assert_frame_equal(whole.panel, blocks.panel)
     pd.testing.assert_frame_equal(whole.summary, blocks.summary)

@@ -27,7 +27,7 @@ from course.dimensions import NO_FRIENDS_STANDING
 from course.rules import Rules
 from course.simulation import simulate
 
-sim = importlib.import_module("course.simulation")
+sim = importlib.import_module("course.agents")
 
 from ._util import Result, best_time
 
@@ -46,7 +46,7 @@ def _run(data: dict, months: int):
 
 def _naive(data: dict, months: int, sample: int) -> float:
     """Seconds the naive loop would take for all of ``data``'s agents over ``months``."""
-    agents = sim._Agents(data["population"], Rules(), np.random.default_rng(0),
+    agents = sim.Agents(data["population"], Rules(), np.random.default_rng(0),
                          data["transactions"], data["friendships"])
     agents.dimensions()
     sample = min(sample, agents.n)
