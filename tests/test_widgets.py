@@ -16,7 +16,7 @@ import pytest
 
 import course
 from course import widgets as W
-from course.widgets.persona import WhatIf, what_if_dimensions
+from course.widgets.what_if import WhatIf, what_if_dimensions
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

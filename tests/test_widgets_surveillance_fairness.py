@@ -16,6 +16,7 @@ import pytest
 
 import course
 from course.widgets import fairness as FW
+from course.widgets import policies as PW
 from course.widgets import surveillance as SW
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -96,7 +97,7 @@ def test_policy_point_agrees_with_minimisation(data, scenario):
     policy = course.MINIMISATION_SCENARIOS[scenario]
     table = course.minimisation(d["population"], d["transactions"], d["friendships"],
                                 scenarios={"x": policy}, seed=0)
-    point = SW.policy_point(d["population"], d["transactions"], d["friendships"], policy,
+    point = PW.policy_point(d["population"], d["transactions"], d["friendships"], policy,
                             seed=3)
     assert point["auc"] == pytest.approx(table.iloc[1]["auc"], abs=1e-12)
     assert point["mean_footprint"] == pytest.approx(table.iloc[1]["mean_footprint"])
@@ -261,8 +262,8 @@ def test_dial_rejects_bad_input(data):
 def test_control_values_round_trip():
     for value in ("exact", "day", "merchant", None, 10.0, 100.0):
         assert SW._from_control(SW._to_control(value)) == value
-    assert SW.policy_key({"time": "day"}) == SW.policy_key({"time": "day", "bills": True})
-    assert SW.policy_key({"time": "day"}) != SW.policy_key({"time": "week"})
+    assert PW.policy_key({"time": "day"}) == PW.policy_key({"time": "day", "bills": True})
+    assert PW.policy_key({"time": "day"}) != PW.policy_key({"time": "week"})
 
 
 # --- Fairness audit -------------------------------------------------------------------------
@@ -380,3 +381,10 @@ def test_default_data_findings_quoted_in_lesson_07(default_data):
     assert dial.result.auc - full == pytest.approx(0.02, abs=0.005)
     dial.preset.value = "coarse payments"
     assert dial.result.unicity < 0.3 and dial.result.full_unicity == 1.0
+
+
+def test_policies_docstring_example_runs():
+    import doctest
+
+    outcome = doctest.testmod(PW)
+    assert outcome.attempted > 0 and outcome.failed == 0

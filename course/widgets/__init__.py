@@ -22,26 +22,18 @@ surveillance_dial      data sources and coarseness -> accuracy,     07
 fairness_audit         groups, threshold, weights -> selection      08
                        rates, four-fifths ratio, calibration
 =====================  ==========================================  ==========
+
+Each explorer has its module (``course.widgets.weights``, ...). What they compute without a
+widget is in ``what_if`` (personas, "what if I..." sub-scores), ``simulators`` (what the two
+simulators share: weights that keep their proportions, cached runs) and ``policies`` (what a
+data policy costs the score and gains privacy); ``_base`` is the explorers' common layout.
 """
 
 from ._base import ConsumerPicker, Explorer
-from .incentives import (
-    IncentiveResult,
-    IncentiveSimulator,
-    SimulationCache,
-    gaming_by_outcome,
-    incentive_simulator,
-    set_weight,
-)
-from .persona import (
-    PersonaExplorer,
-    PersonaResult,
-    WhatIf,
-    persona_explorer,
-    personas,
-    spending_by_channel,
-    what_if_dimensions,
-)
+from .incentives import IncentiveResult, IncentiveSimulator, gaming_by_outcome, incentive_simulator
+from .persona import PersonaExplorer, PersonaResult, persona_explorer
+from .what_if import WhatIf, personas, spending_by_channel, what_if_dimensions
+from .simulators import SimulationCache, set_weight
 from .population import PopulationExplorer, PopulationResult, describe_column, population_explorer
 from .dependency import (
     DependencyResult,
@@ -51,15 +43,8 @@ from .dependency import (
     neutral_rules,
 )
 from .fairness import AuditResult, FairnessAudit, age_bands, audit_summary, fairness_audit
-from .surveillance import (
-    DialResult,
-    SurveillanceDial,
-    policy_accuracy,
-    policy_footprint,
-    policy_point,
-    policy_unicity,
-    surveillance_dial,
-)
+from .policies import policy_accuracy, policy_footprint, policy_point, policy_unicity
+from .surveillance import DialResult, SurveillanceDial, surveillance_dial
 from .trace import TraceExplorer, TraceResult, trace_explorer, trace_summary
 from .weights import (
     WeightsExplorer,

@@ -3,7 +3,7 @@
 Two sliders set the rules of :func:`course.simulate`: the platform-use reward (how much the
 score pays for spending through Lotus Pay; ``Rules.platform_use_reward``) and the weight of
 the connections dimension (the other four weights rescaled to keep their proportions,
-:func:`course.widgets.incentives.set_weight`). Each setting is simulated beside a *neutral
+:func:`course.widgets.simulators.set_weight`). Each setting is simulated beside a *neutral
 score*: the same rules but paying nothing for platform use or friends (reward 0, connections
 weight 0, the other weights rescaled). Runs are cached by rules, months and seed.
 
@@ -27,12 +27,12 @@ from ..rules import ENGAGEMENT_TASKS, Rules
 from ..scoring import DEFAULT_WEIGHTS, TIER_NAMES
 from ..simulation import SimulationResult
 from ._base import CONTROL_LAYOUT, CONTROL_STYLE, html_table
-from .incentives import (
+from .simulators import (
     YOURS,
     SimulationCache,
-    comparison_table,
     SimulationExplorer,
-    _line,
+    comparison_line,
+    comparison_table,
     set_weight,
     stepped_limits,
 )
@@ -220,8 +220,8 @@ class DependencySimulator(SimulationExplorer):
                  "mean value of perks held (CNY)"),
                 (ax_groups, "components", "Friendship graph: separate groups",
                  "connected groups")):
-            self._lines[column] = (_line(ax, yours=True, label="your rules"),
-                                   _line(ax, yours=False, label="neutral score"))
+            self._lines[column] = (comparison_line(ax, yours=True, label="your rules"),
+                                   comparison_line(ax, yours=False, label="neutral score"))
             ax.set(title=title, xlabel="month", ylabel=ylabel)
         ax_share.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         ax_cost.yaxis.set_major_formatter("{x:,.0f}")

@@ -11,15 +11,14 @@ tasks raise) and rescales the other four weights so that all five still sum to 1
 their proportions (:func:`set_weight`). The perk slider multiplies what every perk is worth
 to the agents: the stakes of the game.
 
-Shared with the dependency simulator (:mod:`course.widgets.dependency`): :func:`set_weight`,
-:class:`SimulationCache` and the explorer base class :class:`SimulationExplorer`.
+What it shares with the dependency simulator (:func:`set_weight`, :class:`SimulationCache`,
+the base class :class:`SimulationExplorer`) is in :mod:`course.widgets.simulators`.
 """
 
 from __future__ import annotations
 
 import html
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -27,95 +26,21 @@ import numpy as np
 import pandas as pd
 
 from .. import plots
-from .._checks import check_frame
-from ..dimensions import DIMENSIONS
 from ..rules import ENGAGEMENT_TASKS, PERK_VALUES_CNY, Rules
 from ..scoring import DEFAULT_WEIGHTS, TIER_NAMES
-from ..simulation import SimulationResult, simulate
-from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer, html_table
+from ..simulation import SimulationResult
+from ._base import CONTROL_LAYOUT, CONTROL_STYLE, html_table
+from .simulators import (
+    SimulationCache,
+    SimulationExplorer,
+    comparison_line,
+    comparison_table,
+    set_weight,
+    stepped_limits,
+)
 
-#: Months the explorers can simulate (the slider's range and step).
-MONTHS_MIN, MONTHS_MAX, MONTHS_STEP = 6, 36, 6
-#: Colours of "your rules" and of the comparison run (Okabe-Ito blue, and black).
-YOURS, BASELINE = "#0072B2", "0.15"
 #: Colours of agents who will and will not default (Okabe-Ito vermillion and sky blue).
 WILL_DEFAULT, WILL_NOT = "#D55E00", "#56B4E9"
-
-
-def set_weight(weights: Mapping[str, float], dimension: str, value: float) -> dict[str, float]:
-    """Give ``dimension`` the weight ``value``; rescale the others to keep their proportions.
-
-    The result sums to 1, so it can go straight into ``Rules(weights=...)``.
-
-    Raises ``ValueError`` for an unknown dimension, a value outside [0, 1], or when the other
-    weights are all zero (there is nothing to rescale).
-
-    Examples
-    --------
-    >>> w = set_weight(DEFAULT_WEIGHTS, "connections", 0.25)
-    >>> w["connections"], round(w["credit_history"], 4)
-    (0.25, 0.2763)
-    >>> round(sum(w.values()), 9)
-    1.0
-    """
-    if dimension not in DIMENSIONS:
-        raise ValueError(f"unknown dimension {dimension!r}; the dimensions are "
-                         f"{', '.join(DIMENSIONS)}.")
-    value = float(value)
-    if not 0.0 <= value <= 1.0 or np.isnan(value):
-        raise ValueError(f"the weight of {dimension} must be from 0 to 1, got {value:g}.")
-    weights = {d: float(weights[d]) for d in DIMENSIONS}
-    if abs(weights[dimension] - value) < 1e-12:
-        return weights  # unchanged (so that the default weights stay exactly the default)
-    rest = sum(w for d, w in weights.items() if d != dimension)
-    if rest <= 0:
-        raise ValueError(f"all weights other than {dimension}'s are zero, so there is nothing "
-                         "to rescale; give another dimension a weight first.")
-    scaled = {d: (value if d == dimension else round(w * (1.0 - value) / rest, 12))
-              for d, w in weights.items()}
-    # Put any rounding error on the largest of the others, so that the sum is 1
-    others = [d for d in DIMENSIONS if d != dimension]
-    largest = max(others, key=lambda d: scaled[d])
-    scaled[largest] += 1.0 - sum(scaled.values())
-    return scaled
-
-
-class SimulationCache:
-    """Runs of :func:`course.simulate` on one population, kept by (rules, months, seed).
-
-    ``run(rules, months, seed)`` simulates on a first request and returns the stored result
-    afterwards. At most ``maxsize`` runs are kept (a 3,000-agent run of 36 months takes
-    about 10 MB); the least recently used go first. ``hits`` and ``misses`` count requests.
-    """
-
-    def __init__(self, population: pd.DataFrame, transactions: pd.DataFrame | None = None,
-                 friendships: pd.DataFrame | None = None, *, maxsize: int = 8):
-        check_frame(population, "population", ["consumer_id", "defaulted"])
-        self.population, self.transactions, self.friendships = (population, transactions,
-                                                                friendships)
-        self.maxsize = int(maxsize)
-        self._runs: OrderedDict = OrderedDict()
-        self.hits = self.misses = 0
-
-    def run(self, rules: Rules, months: int, seed: int) -> SimulationResult:
-        key = (rules, int(months), int(seed))
-        if key in self._runs:
-            self.hits += 1
-            self._runs.move_to_end(key)
-            return self._runs[key]
-        self.misses += 1
-        result = simulate(self.population, months=int(months), rules=rules, seed=int(seed),
-                          transactions=self.transactions, friendships=self.friendships)
-        self._runs[key] = result
-        while len(self._runs) > self.maxsize:
-            self._runs.popitem(last=False)
-        return result
-
-    def clear(self) -> None:
-        self._runs.clear()
-
-    def __len__(self) -> int:
-        return len(self._runs)
 
 
 # What the incentive simulator computes ----------------------------------------------------------
@@ -195,105 +120,6 @@ def compare_incentives(simulation: SimulationResult, baseline: SimulationResult,
         months=int(simulation.summary["month"].iloc[-1]), seed=int(seed),
         simulation=simulation, baseline=baseline, curves=curves,
         gaming_by_outcome=gaming_by_outcome(simulation))
-
-
-# The explorers' common ground -------------------------------------------------------------------
-
-class SimulationExplorer(Explorer):
-    """Base of the two simulators: months and seed controls, a reset button, cached runs.
-
-    A subclass sets ``self.cache`` (a :class:`SimulationCache`), makes its own controls and
-    calls ``_common_controls(months, seed)`` before ``Explorer.__init__``; its ``_compute``
-    turns the controls into :class:`course.Rules` and simulates them with ``_run`` (cached).
-    Its figure is built once; ``_set_limits`` marks the fixed parts for a redraw only when an
-    axis' limits change.
-    """
-
-    def _common_controls(self, months: int, seed: int) -> None:
-        self.months = widgets.IntSlider(
-            value=months, min=MONTHS_MIN, max=MONTHS_MAX, step=MONTHS_STEP,
-            description="Months simulated", continuous_update=False, style=CONTROL_STYLE,
-            layout=CONTROL_LAYOUT)
-        self.seed = widgets.BoundedIntText(
-            value=seed, min=0, max=99_999, description="Random seed",
-            tooltip="The same seed gives the same run; another seed, another run of chance",
-            style=CONTROL_STYLE, layout={"width": "300px"})
-        self.reset = widgets.Button(description="Reset to the default rules", icon="undo",
-                                    tooltip="Set every control back to where it started",
-                                    layout={"width": "240px"})
-        self.reset.on_click(self._reset)
-
-    def _run(self, rules: Rules) -> SimulationResult:
-        return self.cache.run(rules, self.months.value, self.seed.value)
-
-    def _show_weights(self, rules: Rules) -> None:
-        """Say which weights the run uses, under the controls."""
-        shown = " · ".join(f"{plots.label(d).split(' ')[0]} {w:.0%}"
-                           for d, w in rules.weights.items())
-        self.weights_note.value = (f"<span style='font-size:90%'>Weights used (the other four "
-                                   f"rescaled to keep their proportions): {shown}</span>")
-
-    def _reset(self, button=None) -> None:  # pragma: no cover - subclasses
-        raise NotImplementedError
-
-    def _set_limits(self, ax, xlim=None, ylim=None) -> None:
-        """Change an axis' limits, and redraw the fixed parts of the figure if they moved."""
-        if xlim is not None and tuple(ax.get_xlim()) != tuple(map(float, xlim)):
-            ax.set_xlim(*xlim)
-            self._background = None
-        if ylim is not None and tuple(ax.get_ylim()) != tuple(map(float, ylim)):
-            ax.set_ylim(*ylim)
-            self._background = None
-
-
-def comparison_table(rows: Mapping[str, tuple[str, str]], mine: pd.DataFrame,
-                     other: pd.DataFrame, other_label: str) -> pd.DataFrame:
-    """Month 0, the last month under your rules and under the comparison rules, formatted.
-
-    ``rows`` maps a row label to (format string, summary column).
-    """
-    last = int(mine["month"].iloc[-1])
-    return pd.DataFrame({
-        "month 0": [fmt.format(mine[c].iloc[0]) for fmt, c in rows.values()],
-        f"month {last}, your rules": [fmt.format(mine[c].iloc[-1]) for fmt, c in rows.values()],
-        f"month {last}, {other_label}": [fmt.format(other[c].iloc[-1])
-                                         for fmt, c in rows.values()],
-    }, index=list(rows))
-
-
-def _line(ax, *, yours: bool, label: str):
-    """An empty curve to fill in later: your rules solid blue, the comparison dashed black."""
-    return ax.plot([], [], color=YOURS if yours else BASELINE, ls="-" if yours else "--",
-                   lw=2.4 if yours else 1.6, label=label, zorder=3 if yours else 4)[0]
-
-
-def stepped_limits(values, step: float, margin: float, *, min_span: float = 0.0,
-                   floor: float | None = None) -> tuple[float, float]:
-    """Axis limits holding ``values`` with a margin, rounded outwards to ``step``.
-
-    Limits that move in steps change rarely, so most updates redraw only the curves. The
-    limits are widened around the data to at least ``min_span``, so that noise is not blown
-    up into a trend, and never go below ``floor``.
-
-    Examples
-    --------
-    >>> stepped_limits([0.713, 0.668], 0.02, 0.005)
-    (0.66, 0.72)
-    >>> stepped_limits([0.712, 0.713], 0.02, 0.005, min_span=0.1)
-    (0.66, 0.78)
-    """
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    if not len(values):
-        return 0.0, step
-    low, high = values.min() - margin, values.max() + margin
-    if high - low < min_span:
-        middle = (low + high) / 2
-        low, high = middle - min_span / 2, middle + min_span / 2
-    if floor is not None and low < floor:
-        low, high = floor, max(high, floor + min_span)
-    low, high = np.floor(low / step) * step, np.ceil(high / step) * step
-    return float(round(low, 10)), float(round(high, 10))
 
 
 # The incentive simulator -------------------------------------------------------------------------
@@ -396,8 +222,8 @@ class IncentiveSimulator(SimulationExplorer):
         for ax, column, title, ylabel in (
                 (ax_score, "mean_score", "Mean Lotus Score", "mean score"),
                 (ax_auc, "auc", "How well the score predicts default", "AUC")):
-            self._lines[column] = (_line(ax, yours=True, label="your rules"),
-                                   _line(ax, yours=False, label="no tasks on offer"))
+            self._lines[column] = (comparison_line(ax, yours=True, label="your rules"),
+                                   comparison_line(ax, yours=False, label="no tasks on offer"))
             ax.set(title=title, xlabel="month", ylabel=ylabel)
         ax_score.yaxis.set_major_formatter("{x:.0f}")
         ax_auc.yaxis.set_major_formatter("{x:.2f}")

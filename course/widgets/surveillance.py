@@ -16,7 +16,8 @@ policies of ``course.MINIMISATION_SCENARIOS``:
 Unlike :func:`course.minimisation`, which draws every scenario's points from one random
 stream, the dial gives each policy its own draws from the same seed, so a policy shows the
 same numbers however it is reached (slider or preset). The three parts are cached separately
-(accuracy by policy, unicity by precision and ``k``), so most updates reuse earlier work.
+(accuracy by policy, unicity by precision and ``k``), so most updates reuse earlier work. The
+measurements themselves are plain functions in :mod:`course.widgets.policies`.
 """
 
 from __future__ import annotations
@@ -31,19 +32,16 @@ import seaborn as sns
 
 from .. import plots
 from .._checks import check_count, check_frame
-from ..dimensions import DIMENSIONS
-from ..scoring import auc, lotus_score
 from ..surveillance import (
     FOOTPRINT_SOURCES,
     FULL_POLICY,
     MINIMISATION_SCENARIOS,
     footprint,
-    minimised_dimensions,
     precision_label,
     resolve_policy,
-    unicity,
 )
 from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer, html_table
+from .policies import policy_accuracy, policy_footprint, policy_key, policy_unicity
 
 #: What a control shows when a field is not recorded at all.
 NOT_KEPT = "not kept"
@@ -62,79 +60,6 @@ PRESET_NUMBERS = {name: i for i, name in enumerate(
     [n for n in MINIMISATION_SCENARIOS if n != "full data"], start=1)}
 #: Most entries kept in each cache (each is one number).
 CACHE_SIZE = 512
-
-
-def policy_key(policy: Mapping) -> tuple:
-    """A hashable, canonical form of a data policy (for caching and comparing)."""
-    full = resolve_policy(policy)
-    return tuple((key, full[key]) for key in sorted(full))
-
-
-def policy_accuracy(population: pd.DataFrame, transactions: pd.DataFrame,
-                    friendships: pd.DataFrame, policy: Mapping | None = None, *,
-                    weights: Mapping | None = None) -> float:
-    """AUC of the Lotus Score computed from only what ``policy`` keeps.
-
-    The same computation as the ``auc`` column of :func:`course.minimisation`:
-    :func:`course.minimised_dimensions`, then :func:`course.lotus_score` (blacklist capped),
-    then :func:`course.auc` against ``defaulted``.
-    """
-    dims = minimised_dimensions(population, transactions, friendships, policy=policy)
-    score = lotus_score(dims[DIMENSIONS], weights,
-                        blacklisted=population["blacklisted"].to_numpy(dtype=bool))
-    return float(auc(score.to_numpy(), population["defaulted"].to_numpy()))
-
-
-def policy_unicity(transactions: pd.DataFrame, policy: Mapping | None = None, *, k: int = 4,
-                   seed: int = 0) -> float:
-    """Unicity at ``k`` of the platform's payment records, as ``policy`` keeps them.
-
-    As in :func:`course.minimisation`: only payments through Lotus Pay count, recorded at the
-    policy's time, place and amount precision; 0.0 when no payments are kept (there is no
-    trace to match). With an int ``seed`` every policy gets its own, repeatable draws.
-    """
-    policy = resolve_policy(policy)
-    if not policy["payments"]:
-        return 0.0
-    seen = transactions[transactions["channel"] == "platform"]
-    return unicity(seen, k=k, seed=seed,
-                   precision={key: policy[key] for key in ("time", "place", "amount")})
-
-
-def policy_footprint(footprints: pd.DataFrame, policy: Mapping | None = None) -> float:
-    """Mean records held per person under ``policy``, from :func:`course.footprint`'s table.
-
-    Dropping a source removes its records; coarsening keeps as many records (so it does not
-    change this number), as in the ``mean_footprint`` column of :func:`course.minimisation`.
-    """
-    policy = resolve_policy(policy)
-    return float(footprints[[s for s in FOOTPRINT_SOURCES if policy[s]]].sum(axis=1).mean())
-
-
-def policy_point(population: pd.DataFrame, transactions: pd.DataFrame,
-                 friendships: pd.DataFrame, policy: Mapping | None = None, *, k: int = 4,
-                 weights: Mapping | None = None, seed: int = 0) -> dict:
-    """Score accuracy, data footprint and unicity of one data policy.
-
-    Returns
-    -------
-    dict
-        ``auc``, ``mean_footprint`` and ``unicity`` (see :func:`policy_accuracy`,
-        :func:`policy_footprint` and :func:`policy_unicity`).
-
-    Examples
-    --------
-    >>> from course import load_dataset
-    >>> data = [load_dataset(n) for n in ["population", "transactions", "friendships"]]
-    >>> full, no_bills = policy_point(*data), policy_point(*data, {"bills": False})
-    >>> bool(no_bills["auc"] < full["auc"])
-    True
-    """
-    held = footprint(population, transactions, friendships)
-    return {"auc": policy_accuracy(population, transactions, friendships, policy,
-                                   weights=weights),
-            "mean_footprint": policy_footprint(held, policy),
-            "unicity": policy_unicity(transactions, policy, k=k, seed=seed)}
 
 
 @dataclass
