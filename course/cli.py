@@ -14,6 +14,9 @@ from pathlib import Path
 
 from . import datasets
 
+#: Reasons printed per flagged submission in the autograde summary (formgrader has them all).
+MAX_FLAGS_SHOWN = 3
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors name the command and stay on one line."""
@@ -127,18 +130,26 @@ def _cmd_autograde(args) -> int:
         median = scores[len(scores) // 2] if len(scores) % 2 else \
             (scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2
         manual = sum(1 for r in graded if r.needs_manual_grade)
+        skipped = f" {len(collected.problems)} file(s) not used (listed below);" \
+            if collected.problems else ""
         print(f"graded {len(graded)} submission(s): autograded scores {scores[0]:g}-{scores[-1]:g}"
-              f" of {top:g} (median {median:g}); {manual} need written answers graded by hand "
-              "(formgrader in the grading folder).")
+              f" of {top:g} (median {median:g});{skipped} {manual} need written answers graded "
+              "by hand (formgrader in the grading folder).")
     flagged = [o for o in outcomes if o.flags]
     if flagged:
         print(f"flagged for manual review: {len(flagged)} submission(s) tried to change what "
               "the tests check (flagged in formgrader too):")
         for o in flagged:
             zero = f" [scored 0: {', '.join(o.zeroed)}]" if o.zeroed else " [neutralised]"
-            print(f"  {o.student:<24} {'; '.join(o.flags)}{zero}")
-    for problem in collected.problems:
-        print(f"  skipped: {problem}", file=sys.stderr)
+            more = len(o.flags) - MAX_FLAGS_SHOWN
+            shown = o.flags[:MAX_FLAGS_SHOWN] + ([f"and {more} more"] if more > 0 else [])
+            print(f"  {o.student:<24} {'; '.join(shown)}{zero}")
+    if collected.problems:
+        print(f"not graded: {len(collected.problems)} file(s) or folder(s) in the submissions "
+              "could not be used. Fix them, or ask those students to hand in again, then run "
+              "this command again (what was graded is kept; `course grades` lists them too):")
+        for problem in collected.problems:
+            print(f"  {problem}")
     if errors:
         print(f"{len(errors)} submission(s) could not be graded.", file=sys.stderr)
     return 1 if errors or collected.problems else 0
@@ -169,8 +180,16 @@ def _cmd_grades(args) -> int:
     out = Path(args.out).expanduser() if args.out else grading_dir / "grades"
     paths = write_grade_tables(tables, out, layout)
     students = tables.students
-    print(f"{args.assignment}: {len(students)} submission(s), mean {students['score'].mean():.1f}"
-          f" / {tables.max_score:g}, median {students['score'].median():g}")
+    scores = students["score"].dropna()
+    if len(scores):
+        print(f"{args.assignment}: {len(scores)} graded submission(s), mean {scores.mean():.1f}"
+              f" / {tables.max_score:g}, median {scores.median():g}")
+    problems = students[students["status"] != "graded"]
+    if len(problems):
+        print(f"{len(problems)} student(s) to look at (the status column of the CSV says the "
+              "same):")
+        for row in problems.itertuples():
+            print(f"  {row.student:<24} {row.status}")
     awaiting = int((students["awaiting_manual_grading"] > 0).sum())
     if awaiting:
         print(f"{awaiting} submission(s) still have written answers to grade by hand; their "
@@ -228,7 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "temporary course directory), write it to exercises/, then run the gate.")
     release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
                          help="assignments to release (default: all)")
-    release.add_argument("--no-gate", action="store_true", help="skip the gate")
+    release.add_argument("--no-gate", action="store_true",
+                         help="skip the gate (about a minute per assignment); run `course gate` "
+                              "before you hand the exercises out")
     release.set_defaults(func=_cmd_release)
 
     gate = sub.add_parser(
@@ -252,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "modified. Unchanged submissions already graded are not graded again. It may use nbgrader's "
                     "<student>/<assignment>/<notebook>.ipynb layout or hold <student>.ipynb "
                     "files.")
-    autograde.add_argument("assignment", metavar="ASSIGNMENT")
+    autograde.add_argument("assignment", metavar="ASSIGNMENT",
+                           help="the assignment, e.g. ps1-build-the-score (see exercises/)")
     autograde.add_argument("--submissions", metavar="DIR", required=True,
                            help="folder of student submissions")
     autograde.add_argument("--grading-dir", metavar="DIR", help=grading_help)
@@ -276,7 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
         "feedback", help="HTML feedback per student (no hidden tests or mark schemes)",
         description="Write feedback/<student>/<assignment>/<notebook>.html in the grading "
                     "folder for every autograded submission.")
-    feedback.add_argument("assignment", metavar="ASSIGNMENT")
+    feedback.add_argument("assignment", metavar="ASSIGNMENT",
+                          help="the assignment, e.g. ps1-build-the-score")
     feedback.add_argument("--student", action="append", metavar="ID",
                           help="only this student (repeatable)")
     feedback.add_argument("--grading-dir", metavar="DIR", help=grading_help)
@@ -286,7 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
         "grades", help="grades as CSV, a per-question summary and a score histogram",
         description="Write grades-<a>.csv (one row per student), questions-<a>.csv and "
                     "histogram-<a>.png, and print the summary.")
-    grades.add_argument("assignment", metavar="ASSIGNMENT")
+    grades.add_argument("assignment", metavar="ASSIGNMENT",
+                        help="the assignment, e.g. ps1-build-the-score")
     grades.add_argument("--grading-dir", metavar="DIR", help=grading_help)
     grades.add_argument("--out", metavar="DIR",
                         help="folder for the files (default: grades/ in the grading folder)")

@@ -79,7 +79,7 @@ def test_corpus_is_big_enough():
 def test_case_outcome(corpus, case):
     out, err = corpus["out"], corpus["err"]
     if case.problem:
-        assert case.problem in err, err
+        assert case.problem in out, out
         assert not re.search(rf"^  {case.student}\s", out, re.M)
         return
     line = _line(out, case.student)

@@ -67,6 +67,8 @@ def files(tmp_path):
      "is not a folder"),
     (["autograde", PS1, "--submissions", "{t}/inbox", "--grading-dir", str(REPO.root / "g")],
      "inside the course repository"),
+    (["autograde", PS1, "--submissions", str(REPO.exercises), "--grading-dir", "{t}/g"],
+     "the submissions folder"),
     (["feedback", PS1, "--grading-dir", "{t}/never-graded"], "does not exist"),
     (["grades", PS1, "--grading-dir", "{t}/never-graded"], "does not exist"),
     (["feedback", "ps9", "--grading-dir", "{t}/g"], "there is no assignment called 'ps9'"),
@@ -116,6 +118,7 @@ def test_check_grades_with_all_tests_and_changes_nothing(tmp_path, capsys):
     work = tmp_path / "my work"
     notebook = write(student_notebook({
         "fulfilment_score": solution_source("fulfilment_score"),
+        "behaviour_score": "def behaviour_score(dims):\n    return (1",  # a syntax error
         "weighted_score": wrong_answer("weighted_score_bankers_rounding"),
     }), work / "ps1 attempt.ipynb")
     before, repo_before = snapshot(work), grading_snapshot(REPO.root)
@@ -130,6 +133,9 @@ def test_check_grades_with_all_tests_and_changes_nothing(tmp_path, capsys):
     assert "Halves should round up" in out and "default_rng" not in out
     assert "NotImplementedError" in out and "Autograded: 2 / 15" in out
     assert "not answered yet" in out
+    # The cause comes first: Q2's answer cell did not even compile
+    q2 = out.split("Q2 ·", 1)[1].split("Q3 ·", 1)[0]
+    assert "the answer cell above failed (line 2): SyntaxError: incomplete input" in q2, q2
     assert snapshot(work) == before
     assert grading_snapshot(REPO.root) == repo_before
 
@@ -141,6 +147,22 @@ def test_check_full_marks_exit_zero(tmp_path, capsys):
     assert main(["check", str(notebook)]) == 0
     out = capsys.readouterr().out
     assert "Autograded: 15 / 15" in out and "your answer has 160 words" in out
+
+
+@pytest.mark.slow
+def test_check_visible_only_in_a_full_checkout_says_so(tmp_path, capsys):
+    notebook = write(student_notebook(full_marks_answers()), tmp_path / "done.ipynb")
+    assert main(["check", str(notebook), "--visible-only"]) == 0
+    out = capsys.readouterr().out
+    assert "VISIBLE tests only, as you asked (--visible-only)" in out
+    assert "no solutions/ folder" not in out
+
+
+def test_check_refuses_a_notebook_of_another_assignment(capsys):
+    notebook = REPO.exercises / PS1 / PS1_NB
+    assert main(["check", str(notebook), "--assignment", "ps2-incentives"]) == 2
+    err = capsys.readouterr().err
+    assert "is not ps2-incentives: its graded cells are ps1-build-the-score's" in err
 
 
 @pytest.fixture(scope="module")

@@ -86,8 +86,10 @@ def test_autograde_reports_bad_files_and_exits_non_zero(autograded):
     assert autograded["code"] == 1
     assert re.search(r"^  eve\s+error: Kernel died", autograded["out"], re.M), autograded["out"]
     assert "1 submission(s) could not be graded" in autograded["err"]
-    assert "notes.txt: not a notebook" in autograded["err"]
-    assert "zoe.ipynb is not a notebook: invalid JSON" in autograded["err"]
+    assert "1 file(s) not used (listed below)" not in autograded["out"]  # eve: an error
+    assert "2 file(s) not used (listed below)" in autograded["out"]
+    assert "notes.txt: not a notebook" in autograded["out"]
+    assert "zoe.ipynb is not a notebook: invalid JSON" in autograded["out"]
     assert "Traceback" not in autograded["err"] + autograded["out"]
 
 
@@ -142,8 +144,16 @@ def test_grades_table_and_per_question_summary(hand_graded, capsys):
     assert main(["grades", PS1, "--grading-dir", str(grading)]) == 0
     out = capsys.readouterr().out
     table = pd.read_csv(grading / "grades" / f"grades-{PS1}.csv").set_index("student")
-    assert sorted(table.index) == sorted([*EXPECTED, "eve"])
-    assert table.loc["eve", list(PS1_POINTS)].isna().all()  # not graded, not zero
+    # Everyone who handed in something is listed: eve's kernel died, zoe's file is not JSON
+    assert sorted(table.index) == sorted([*EXPECTED, "eve", "zoe"])
+    assert table.loc[["eve", "zoe"], list(PS1_POINTS)].isna().all().all()  # not zero
+    assert "Kernel died" in table.loc["eve", "status"]
+    assert "not graded" in table.loc["zoe", "status"] and "invalid JSON" in table.loc["zoe",
+                                                                                       "status"]
+    assert pd.isna(table.loc["zoe", "score"])
+    assert (table.loc[list(EXPECTED), "status"] == "graded").all()
+    assert re.search(r"^  zoe\s+not graded: .*invalid JSON", out, re.M), out
+    table = table.drop(index="zoe")
     for student, scores in EXPECTED.items():
         for question, points in scores.items():
             assert table.loc[student, question] == points, (student, question)

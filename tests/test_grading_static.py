@@ -280,8 +280,11 @@ def test_student_bundle_has_no_solutions_and_is_reproducible(tmp_path):
         assert len(names) == count
         assert not [n for n in names if "/solutions/" in n or "/tests/" in n]
         for part in ["exercises/" + PS1 + "/" + PS1_NB, "course/__init__.py",
-                     "datasets/population.csv", "pyproject.toml", "STUDENT-EDITION.md"]:
+                     "datasets/population.csv", "pyproject.toml", "README.md"]:
             assert f"scored/{part}" in names, part
+        readme = archive.read("scored/README.md").decode()
+        assert "student edition" in readme and "course check" in readme
+        assert "docs/" not in readme and "solutions/" not in readme  # not in the edition
         if REPO.root.joinpath("lessons").is_dir():
             assert any(n.startswith("scored/lessons/") for n in names)
         text = "\n".join(archive.read(n).decode("utf-8", "replace") for n in names
@@ -326,3 +329,29 @@ def test_regenerate_writes_only_exercises(tmp_path):
     assert compare_release(REPO.exercises / PS1, copy / "exercises" / PS1, "ex") == []
     assert sorted(p.name for p in copy.iterdir()) == ["exercises", "nbgrader_config.py",
                                                       "solutions"]
+
+
+def test_installed_code_under_tmp_is_not_the_submissions(tmp_path, monkeypatch):
+    """A virtual environment or a course clone under /tmp holds library code, not the
+    student's: the guard must not flag library classes with their own __eq__ there."""
+    import tempfile
+
+    from course.grading import kernel_guard
+
+    venv, work = tmp_path / "venv", tmp_path / "grading" / "alice"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(kernel_guard, "_STATE", {})
+    monkeypatch.setattr(kernel_guard.sys, "prefix", str(venv))
+    library = venv / "lib" / "python3.11" / "site-packages" / "scipy" / "spatial.py"
+    assert not kernel_guard._student_file(str(library))
+    assert kernel_guard._student_file(str(work / "helper.py"))  # a file the submission wrote
+    assert kernel_guard._student_file(str(tmp_path / "elsewhere.py"))
+    assert kernel_guard._student_file("<string>")
+    assert not kernel_guard._student_file(kernel_guard.__file__)  # the course package
+
+    # An installed-code folder that holds the student's folders would hide them: ignored
+    monkeypatch.setattr(kernel_guard, "_STATE", {})
+    monkeypatch.setattr(kernel_guard.sys, "prefix", "/")
+    assert kernel_guard._student_file(str(work / "helper.py"))

@@ -194,6 +194,31 @@ class Progress:
         self.stream.flush()
 
 
+def record_not_graded(db_url: str, assignment: str, not_graded: dict[str, str]) -> None:
+    """Note in the gradebook the students whose submission could not be used, and why.
+
+    They get a status row without grades, so ``course grades`` lists them ("not graded:
+    ...") instead of leaving them out; an empty digest makes the next run grade whatever
+    they hand in next. Grades they earned earlier stay in the gradebook.
+    """
+    if not not_graded:
+        return
+    from nbgrader.api import Gradebook
+    from sqlalchemy import text
+
+    with Gradebook(db_url) as gb:
+        _ensure_status_table(gb)
+        for student, reason in sorted(not_graded.items()):
+            outcome = {"error": f"not graded: {reason}", "flags": [], "zeroed": [],
+                       "notes": [], "not_graded": True}
+            gb.db.execute(text(f"DELETE FROM {STATUS_TABLE} WHERE assignment = :a AND "
+                               "student = :s"), {"a": assignment, "s": student})
+            gb.db.execute(text(f"INSERT INTO {STATUS_TABLE} (assignment, student, digest, "
+                               "outcome) VALUES (:a, :s, '', :o)"),
+                          {"a": assignment, "s": student, "o": json.dumps(outcome)})
+        gb.db.commit()
+
+
 def autograde_batch(layout: Layout, assignment: str, grading_root: Path, db_url: str,
                     submissions: list, options: Options, *,
                     emit: Callable[[Outcome], None] | None = None,

@@ -20,8 +20,9 @@ from .notebooks import all_strings, find_leaks
 from .release import all_secrets
 
 TOP = "scored"
-#: Files at the root of the repository that a student edition needs.
-ROOT_FILES = ["README.md", "LICENSE", "LICENSE.md", "LICENSE.txt", "pyproject.toml", "Makefile",
+#: Files at the root of the repository that a student edition needs (its README is NOTE: the
+#: repository's speaks to instructors and developers, of files the edition does not have).
+ROOT_FILES = ["LICENSE", "LICENSE.md", "LICENSE.txt", "pyproject.toml", "Makefile",
               "nbgrader_config.py"]
 #: Folders copied whole (minus clutter).
 FOLDERS = ["course", "lessons", "exercises", "datasets"]
@@ -30,20 +31,51 @@ SKIP_SUFFIXES = {".pyc", ".pyo", ".db", ".db-journal"}
 FIXED_TIME = (2019, 1, 1, 0, 0, 0)  # the paper's year; any fixed date makes the zip repeatable
 
 NOTE = """\
-# Scored: student edition
+# Scored — student edition
 
-This is the student edition of the Scored course: the lessons, the exercises, the data sets
-and the `course` package, **without** the solutions and hidden tests. Set it up with
-`make lab` (Python 3.11 or newer).
+**Scored** is a Jupyter course: step by step, on synthetic consumer data, you build a simplified
+gamified credit score — the *Lotus Score* of a fictional payment platform, modelled on public
+descriptions of Alipay's Sesame Credit — and then study what such a score does to people:
+**incentives**, **dependency** and **surveillance**. All data are synthetic.
 
-To check an exercise before you hand it in, run `course check path/to/notebook.ipynb`. In
-this edition it runs the visible tests only; your instructor grades with hidden tests too.
+This edition holds the lessons, the exercises, the data sets and the `course` package. It has
+no solutions and no hidden tests: those stay with your instructor.
+
+## Start
+
+You need Python 3.11 or newer, `make`, and a network connection to PyPI. In this folder, run
+
+```bash
+make lab
+```
+
+It creates `.venv`, installs the course, and starts JupyterLab, printing a URL (with a token)
+to open in your browser. Begin with `lessons/00-welcome-cashless-china.ipynb`, which explains
+how the course works.
+
+## Lessons and exercises
+
+- `lessons/00-…` to `lessons/08-…`: read and run them in order.
+- `exercises/ps1-…` to `exercises/ps5-…`: graded notebooks. Fill in the cells marked
+  `YOUR CODE HERE` (and *YOUR ANSWER HERE* for written answers), then hand them in as your
+  instructor says.
+
+To check an exercise before you hand it in, open a terminal in JupyterLab (*File ▸ New ▸
+Terminal*) and run
+
+```bash
+course check exercises/ps1-build-the-score/ps1-build-the-score.ipynb
+```
+
+(outside JupyterLab: `.venv/bin/course check …`). In this edition it runs the **visible**
+tests only; your instructor grades with hidden tests too, so a passing check is not yet a full
+mark.
 """
 
 
 def student_members(layout: Layout) -> list[tuple[str, Path | None]]:
     """The (name in the zip, file) pairs of the student edition, sorted by name."""
-    members: dict[str, Path | None] = {f"{TOP}/STUDENT-EDITION.md": None}
+    members: dict[str, Path | None] = {f"{TOP}/README.md": None}  # the students' README
     for name in ROOT_FILES:
         path = layout.root / name
         if path.is_file():
@@ -87,8 +119,12 @@ def make_student_bundle(layout: Layout, out: str | Path) -> tuple[Path, int]:
     problems = scan_bundle(tmp, layout)
     if problems:
         tmp.unlink()
+        hint = (" exercises/ must be exactly the release (were answers written into it?): "
+                "restore it with `git checkout exercises/` or regenerate it with "
+                "`course release`, then bundle again."
+                if any("/exercises/" in p for p in problems) else "")
         raise GradingError("the bundle would leak course secrets, so it was not written: "
-                           + "; ".join(problems[:3]))
+                           + "; ".join(problems[:3]) + "." + hint)
     tmp.replace(out)
     return out, len(members)
 

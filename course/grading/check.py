@@ -36,6 +36,7 @@ class CheckResult:
     full_tests: bool
     report: GradeReport
     answers: dict[str, str]  # task grade_id -> the learner's written answer
+    hidden_available: bool = True  # this copy of the course has the hidden tests
 
     @property
     def passed(self) -> bool:
@@ -43,22 +44,33 @@ class CheckResult:
 
 
 def identify(layout: Layout, nb, path: Path, assignment: str | None = None) -> tuple[str, str]:
-    """Which assignment and which of its notebooks ``nb`` is, from its graded cell ids."""
+    """Which assignment and which of its notebooks ``nb`` is, from its graded cell ids.
+
+    With ``assignment`` given, the notebook must be that assignment's: one that matches
+    another assignment better (say ps1 checked as ps2) is refused with a clear message.
+    """
     ids = {c.grade_id for c in graded_cells(nb)}
     released = not layout.has_solutions()
-    candidates = [layout.require(assignment)] if assignment else layout.assignments()
-    best, best_overlap = None, 0
-    for name in candidates:
+    if assignment:
+        layout.require(assignment)
+    matches = []  # (overlap, assignment, notebook name)
+    for name in layout.assignments():
         for notebook in layout.notebooks(name, released=released):
             overlap = len(ids & {c.grade_id for c in graded_cells(read_notebook(notebook))})
-            if overlap > best_overlap:
-                best, best_overlap = (name, notebook.name), overlap
-    if best is None:
-        if assignment and len(layout.notebooks(assignment, released=released)) == 1:
-            return assignment, layout.notebooks(assignment, released=released)[0].name
-        raise GradingError(f"{path} is not one of the course's exercise notebooks (none of its "
-                           "cells are graded cells of an assignment); pass --assignment.")
-    return best
+            if overlap:
+                matches.append((overlap, name, notebook.name))
+    if not matches:
+        raise GradingError(f"{path} is not one of the course's exercise notebooks (it has no "
+                           "graded cells of an assignment); the exercises are in "
+                           "exercises/<assignment>/.")
+    _, best_name, best_notebook = max(matches, key=lambda m: m[0])
+    if assignment is None:
+        return best_name, best_notebook
+    own = [m for m in matches if m[1] == assignment]
+    if not own or max(own)[0] < max(matches)[0]:
+        raise GradingError(f"{path} is not {assignment}: its graded cells are {best_name}'s; "
+                           "leave out --assignment, or pass the right notebook.")
+    return max(own)[1:]
 
 
 @contextlib.contextmanager
@@ -107,7 +119,8 @@ def check_notebook(layout: Layout, path: str | Path, *, assignment: str | None =
             report = grade_in_temporary_course(
                 layout, assignment, {notebook_name: path},
                 source=layout.exercises / assignment, header=False, student="you")
-    return CheckResult(path, assignment, full, report, written_answers(nb))
+    return CheckResult(path, assignment, full, report, written_answers(nb),
+                       hidden_available=layout.has_solutions())
 
 
 def format_check(result: CheckResult) -> str:
@@ -115,6 +128,9 @@ def format_check(result: CheckResult) -> str:
     lines = [f"{result.notebook}: {result.assignment}"]
     if result.full_tests:
         lines.append("Graded with all the tests, visible and hidden, as your instructor would.")
+    elif result.hidden_available:
+        lines.append("Graded with the VISIBLE tests only, as you asked (--visible-only): a "
+                     "grade from your instructor, with the hidden tests, may be lower.")
     else:
         lines.append("Graded with the VISIBLE tests only: the hidden tests are not in this copy "
                      "of the course (it has no solutions/ folder), so a grade from your "

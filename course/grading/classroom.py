@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import GradingError, Layout, check_outside, check_student_id
+from .layout import STUDENT_ID, GradingError, Layout, check_outside, check_student_id
 from .notebooks import graded_cells, read_notebook
 from .workspace import GradeReport, Workspace
 
@@ -49,6 +49,20 @@ class Submission:
 class Collected:
     submissions: list[Submission] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # files that could not be used
+    #: Students whose submission could not be used, with the reason (kept in the gradebook,
+    #: so that ``course grades`` lists them instead of losing them)
+    not_graded: dict[str, str] = field(default_factory=dict)
+
+
+def _skipped(reason) -> str:
+    return f"{str(reason).rstrip('.')}; skipped"
+
+
+def _student_of(entry: Path) -> str | None:
+    """The student a file or folder in the submissions folder belongs to, if it says."""
+    name = entry.stem if entry.is_file() else entry.name
+    return name if STUDENT_ID.match(name) and (entry.is_dir() or entry.suffix == ".ipynb") \
+        else None
 
 
 def collect_submissions(folder: Path, assignment: str, notebook_names: list[str]) -> Collected:
@@ -70,11 +84,17 @@ def collect_submissions(folder: Path, assignment: str, notebook_names: list[str]
     found = Collected()
     by_student: dict[str, Submission] = {}
 
+    origins: dict[str, str] = {}
+
     def add(sub: Submission, origin: str) -> None:
         if sub.student in by_student:
-            found.problems.append(f"{origin}: a second submission from {sub.student}; skipped")
+            found.problems.append(
+                f"{origin}: a second submission from {sub.student}; skipped "
+                f"({origins[sub.student]} is graded; remove the copy you do not want graded and "
+                "run again)")
         else:
             by_student[sub.student] = sub
+            origins[sub.student] = origin
 
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
@@ -82,12 +102,12 @@ def collect_submissions(folder: Path, assignment: str, notebook_names: list[str]
         try:
             if entry.is_file():
                 if entry.suffix != ".ipynb":
-                    found.problems.append(f"{entry.name}: not a notebook (.ipynb); skipped")
+                    found.problems.append(_skipped(f"{entry.name}: not a notebook (.ipynb)"))
                     continue
                 if len(notebook_names) != 1:
-                    found.problems.append(
+                    found.problems.append(_skipped(
                         f"{entry.name}: {assignment} has {len(notebook_names)} notebooks, so "
-                        "use the <student>/<assignment>/ layout; skipped")
+                        "use the <student>/<assignment>/ layout"))
                     continue
                 student = check_student_id(entry.stem, entry.name)
                 read_notebook(entry)
@@ -95,10 +115,15 @@ def collect_submissions(folder: Path, assignment: str, notebook_names: list[str]
             elif entry.is_dir():
                 sub = _collect_student(entry, assignment, notebook_names)
                 if sub is not None:
-                    add(sub, entry.name)
+                    add(sub, f"{entry.name}/")
         except GradingError as error:
-            found.problems.append(f"{error}; skipped")
+            found.problems.append(_skipped(error))
+            student = _student_of(entry)
+            if student is not None:
+                found.not_graded[student] = str(error)
     found.submissions = [by_student[s] for s in sorted(by_student)]
+    for student in by_student:  # another copy of theirs was fine
+        found.not_graded.pop(student, None)
     if not found.submissions:
         detail = f" ({'; '.join(found.problems)})" if found.problems else ""
         raise GradingError(
@@ -227,7 +252,7 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
                        emit: Callable[[str], None] | None = None, options=None,
                        db_url: str | None = None, progress=None):
     """As :func:`autograde_class`, returning :class:`batch.Outcome` records."""
-    from .batch import Options, autograde_batch
+    from .batch import Options, autograde_batch, record_not_graded
     from .sandbox import sandbox_problem
 
     emit = emit or (lambda line: None)
@@ -241,8 +266,9 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
             f"grading kernels cannot be sandboxed here: {sandbox_problem()}. Without the "
             "sandbox, student code runs as you and can read and change anything you can; "
             "pass --no-sandbox only if you accept that.")
+    source = check_outside(Path(submissions), layout, "the submissions folder",
+                           example="~/scored-inbox/ps1")
     folder = GradingFolder(grading_dir, layout, db_url=db_url)
-    source = Path(submissions).expanduser().resolve()
     inbox = folder.path / "submitted"
     if source in (folder.path, inbox) or inbox in source.parents:
         raise GradingError(f"{submissions} is the grading folder's own copy of the "
@@ -270,6 +296,7 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
 
     outcomes = autograde_batch(layout, assignment, folder.path, folder.db_url,
                                collected.submissions, options, emit=line, progress=progress)
+    record_not_graded(folder.db_url, assignment, collected.not_graded)
     for outcome in outcomes:
         if outcome.skipped:
             line(outcome)

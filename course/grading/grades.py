@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,17 @@ def grade_tables(layout: Layout, assignment: str, grading_dir: Path) -> GradeTab
                 pending = grade is None or (grade.needs_manual_grade and grade.manual_score is None)
                 row[cell.grade_id] = None if pending else float(grade.score)
             rows.append(row)
+        statuses = _statuses(gb, assignment)
+    graded = {row["student"] for row in rows}
+    full_marks = float(sum(cell.points for cell in cells))
+    for row in rows:
+        row["status"] = _status(statuses.get(row["student"]), has_grades=True)
+    for student, outcome in statuses.items():  # handed in, but nothing could be graded
+        if student not in graded and outcome.get("not_graded"):
+            rows.append({"student": student, "score": np.nan, "max_score": full_marks,
+                         "late_penalty": 0.0, "awaiting_manual_grading": 0,
+                         **{cell.grade_id: None for cell in cells},
+                         "status": _status(outcome, has_grades=False)})
     if not rows:
         raise GradingError(f"no submissions of {assignment} in {folder.path}; run "
                            "`course autograde` first.")
@@ -78,13 +90,40 @@ def grade_tables(layout: Layout, assignment: str, grading_dir: Path) -> GradeTab
     return GradeTables(assignment, students, questions, float(students["max_score"].max()))
 
 
+def _statuses(gb, assignment: str) -> dict[str, dict]:
+    """Each student's last autograding outcome for ``assignment`` (see :mod:`.batch`)."""
+    from sqlalchemy import text
+
+    from .batch import STATUS_TABLE, _ensure_status_table
+
+    _ensure_status_table(gb)
+    rows = gb.db.execute(text(f"SELECT student, outcome FROM {STATUS_TABLE} "
+                              "WHERE assignment = :a"), {"a": assignment}).fetchall()
+    return {student: json.loads(outcome) for student, outcome in rows}
+
+
+def _status(outcome: dict | None, *, has_grades: bool) -> str:
+    """One phrase for the grades table: graded, flagged, or why not graded."""
+    if not outcome:
+        return "graded"
+    if outcome.get("not_graded"):
+        latest = outcome.get("error", "not graded")
+        return f"{latest}; these grades are from an earlier submission" if has_grades \
+            else latest
+    if outcome.get("error"):
+        return f"not graded: {outcome['error']}"
+    if outcome.get("flags"):
+        return "graded, flagged for manual review"
+    return "graded"
+
+
 def text_histogram(scores: pd.Series, max_score: float, bins: int = 10, width: int = 40) -> str:
     """A terminal histogram of total scores in ``bins`` equal bands from 0 to ``max_score``.
 
     Each band includes its lower edge; the last also includes ``max_score``.
     """
-    counts, edges = np.histogram(np.asarray(scores, dtype=float), bins=bins,
-                                 range=(0, max_score))
+    scores = np.asarray(scores, dtype=float)
+    counts, edges = np.histogram(scores[~np.isnan(scores)], bins=bins, range=(0, max_score))
     top = max(int(counts.max()), 1)
     lines = []
     for count, low, high in zip(counts, edges[:-1], edges[1:]):
@@ -101,11 +140,11 @@ def save_histogram(tables: GradeTables, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.hist(tables.students["score"], bins=10, range=(0, tables.max_score), color=BAR_COLOUR,
-            edgecolor="white")
+    scores = tables.students["score"].dropna()
+    ax.hist(scores, bins=10, range=(0, tables.max_score), color=BAR_COLOUR, edgecolor="white")
     ax.set_xlabel(f"score (out of {tables.max_score:g})")
     ax.set_ylabel("students")
-    ax.set_title(f"{tables.assignment}: scores of {len(tables.students)} submissions")
+    ax.set_title(f"{tables.assignment}: scores of {len(scores)} graded submissions")
     ax.yaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -48,10 +48,41 @@ def _shell():
     return get_ipython()
 
 
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _student_folders() -> tuple[list[str], list[str]]:
+    """(folders where the submission's code lives, installed-code folders inside them).
+
+    A submission's code is its cells, exec/eval, and files it wrote: in the working folder
+    or a temporary folder. Installed code (the standard library, site-packages, this
+    package) can sit inside a temporary folder too — a virtual environment or a clone under
+    /tmp — and is never the submission's, unless it is as wide as the student's folders.
+    """
+    if "student_folders" not in _STATE.setdefault("cache", {}):
+        import site
+        import sysconfig
+        import tempfile
+
+        student = {os.path.realpath(f) for f in (os.getcwd(), tempfile.gettempdir(), "/tmp")}
+        installed = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                     os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}  # course/
+        for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+            installed.add(sysconfig.get_paths().get(key) or "")
+        try:
+            installed.update(site.getsitepackages())
+        except AttributeError:  # pragma: no cover - some virtualenv versions
+            pass
+        installed = {os.path.realpath(f) for f in installed if f}
+        # A folder holding a student folder (a prefix of "/", say) would hide the submission
+        installed = [f for f in installed if not any(_inside(s, f) for s in student)]
+        _STATE["cache"]["student_folders"] = (sorted(student), installed)
+    return _STATE["cache"]["student_folders"]
+
+
 def _student_file(filename: str) -> bool:
     """Whether code comes from the notebook (a cell, exec/eval, or a file it wrote)."""
-    import tempfile
-
     if not filename or filename.startswith("<frozen"):
         return not filename
     if filename.startswith("<"):  # <string>, <stdin>: exec and eval
@@ -59,10 +90,10 @@ def _student_file(filename: str) -> bool:
     if not os.path.isabs(filename):  # compiled extensions name their sources relatively
         return False
     path = os.path.realpath(filename)
-    for folder in {os.getcwd(), tempfile.gettempdir(), "/tmp"}:  # cells, files it wrote
-        if path.startswith(os.path.realpath(folder) + os.sep):
-            return True
-    return False
+    student, installed = _student_folders()
+    if any(_inside(path, folder) for folder in installed):
+        return False
+    return any(_inside(path, folder) for folder in student)
 
 
 def _classes():
@@ -131,6 +162,7 @@ def install(nonce: str, names: list[str]) -> str:
         instance={id(obj): {name: vars(obj).get(name, _MISSING) for name in _SHELL_METHODS}
                   for obj in (ip, getattr(ip, "kernel", None)) if obj is not None},
     )
+    _student_folders()  # worked out now, before the submission's code can change os or sys
     return json.dumps({"nonce": nonce, "ok": True})
 
 
@@ -179,7 +211,7 @@ def check(nonce: str) -> str:
     neutralised: list[str] = []
     tampered: list[str] = []
     state = _STATE
-    if not state:
+    if "manager" not in state:
         return json.dumps({"nonce": nonce, "neutralised": [], "tampered": [
             "the grading guard was removed from the kernel"]})
     manager = state["manager"]

@@ -114,13 +114,14 @@ def default_grading_dir() -> Path:
     return Path(os.environ.get("SCORED_GRADING_DIR") or Path.home() / "scored-grading")
 
 
-def check_outside(path: Path, layout: Layout, what: str) -> Path:
+def check_outside(path: Path, layout: Layout, what: str, *,
+                  example: str = "~/scored-grading") -> Path:
     """Refuse a folder for student data that lies inside the repository (it could enter git)."""
     path = path.expanduser().resolve()
     if path == layout.root or layout.root in path.parents:
         raise GradingError(
             f"{what} {path} is inside the course repository; student work and gradebooks must "
-            "never enter git. Choose a folder outside it (e.g. ~/scored-grading).")
+            f"never enter git. Choose a folder outside it (e.g. {example}).")
     return path
 
 

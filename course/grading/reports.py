@@ -62,9 +62,12 @@ def cell_messages(cell) -> list[str]:
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
             value = str(output.get("evalue", "")).strip()
-            first = value.splitlines()[0] if value else ""
-            out.append(f"{output.get('ename', 'Error')}: {first}"[:400] if first
-                       else str(output.get("ename", "Error")))
+            first = _CELL_FILE.sub("", value.splitlines()[0]) if value else ""
+            name = output.get("ename", "Error")
+            if name == "NotImplementedError" and not first:
+                out.append("not answered yet: the function still raises NotImplementedError()")
+            else:
+                out.append(f"{name}: {first}"[:400] if first else str(name))
         elif output.get("output_type") == "stream" and output.get("name") == "stderr":
             text = str(output.get("text", "")).strip()
             if text:
@@ -73,6 +76,7 @@ def cell_messages(cell) -> list[str]:
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_FILE = re.compile(r" \(\d+\.py, line \d+\)")  # where IPython compiled a cell: noise
 _CELL_FRAME = re.compile(r"Cell In\[\d+\], line (\d+)")
 
 
@@ -89,3 +93,24 @@ def failed_line(cell) -> int | None:
             match = _CELL_FRAME.search(text)
             return int(match.group(1)) if match else None
     return None
+
+
+def answer_problem(cell) -> str | None:
+    """Why an answer (solution) cell did not run cleanly, said for a student; None if it did.
+
+    A failed test after such a cell usually fails *because of* it (a NameError for a function
+    the cell never defined), so the cause is reported first.
+    """
+    for output in cell.get("outputs", []):
+        if output.get("output_type") != "error":
+            continue
+        name = output.get("ename", "Error")
+        if name == "NotImplementedError" and "raise NotImplementedError" in cell.get("source", ""):
+            return "not answered yet: the answer cell above still says raise NotImplementedError()"
+        if name == "KeyboardInterrupt":
+            return "the answer cell above ran past the time limit and was stopped"
+        line = failed_line(cell)
+        where = f" (line {line})" if line else ""
+        return f"the answer cell above failed{where}: {cell_messages({'outputs': [output]})[0]}"
+    return None
+

@@ -28,7 +28,7 @@ import nbformat
 
 from .layout import GradingError, Layout
 from .notebooks import cell_kind, cell_label, nbgrader_meta
-from .reports import CellResult, GradeReport, cell_messages, failed_line
+from .reports import CellResult, GradeReport, answer_problem, cell_messages, failed_line
 
 
 @functools.cache
@@ -195,13 +195,24 @@ class Workspace:
                 path = self.autograded(student, assignment) / f"{notebook.name}.ipynb"
                 nb = nbformat.read(path, as_version=4) if path.exists() else None
                 seen = set()
+                causes: list[str] = []  # answer cells that failed since the last test
                 for cell in nb.cells if nb is not None else []:
-                    grade_id = nbgrader_meta(cell).get("grade_id")
+                    meta = nbgrader_meta(cell)
+                    grade_id = meta.get("grade_id")
                     kind = cell_kind(cell)
+                    if cell.cell_type == "code" and meta.get("solution") and \
+                            not meta.get("grade"):
+                        causes += [answer_problem(cell)] if answer_problem(cell) else []
+                        continue
                     if grade_id not in grades or kind not in ("autograded", "manual", "task"):
                         continue
                     seen.add(grade_id)
-                    report.cells.append(self._cell_result(grades[grade_id], kind, cell))
+                    result = self._cell_result(grades[grade_id], kind, cell)
+                    if kind == "autograded":
+                        if not result.full_marks:
+                            result.messages[:0] = causes
+                        causes = []
+                    report.cells.append(result)
                 for name, grade in grades.items():  # a notebook that was not submitted
                     if name not in seen:
                         kind = "autograded" if grade.auto_score is not None and \

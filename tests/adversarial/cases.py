@@ -150,6 +150,10 @@ CASES: list[Case] = [
     Case("partial", "Q1 and Q4 right", answers("partial", {
         "fulfilment_score": solution_source("fulfilment_score"),
         "points_to_next_tier": solution_source("points_to_next_tier")}), score=4),
+    Case("packageauc", "Q5 answered by calling course.auc: wrong, and no trick", answers(
+        "packageauc", full=True, extra={
+            "auc": "def auc(scores, defaulted):\n    return course.auc(scores, defaulted)"}),
+        score=12),
     # -- broken files and folders (item 3) -------------------------------------------------
     Case("badjson", "not JSON at all", _raw("{ half a notebook", "badjson.ipynb"),
          problem="badjson.ipynb is not a notebook: invalid JSON"),
