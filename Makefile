@@ -26,9 +26,10 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet -e '.[test,bench]'
 	@touch $@
 
+# The course's environment comes first on PATH, so that `course` works in JupyterLab's terminal.
 lab: venv
 	@echo "Opening the course in JupyterLab on http://127.0.0.1:$(PORT)/ — copy the URL with the token below into your browser. Stop with Ctrl-C."
-	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
 		--ServerApp.root_dir="$(CURDIR)" $(LAB_OPEN)
 
 # Two workers (one per core); each test file stays on one worker. Override with PYTEST_ARGS=.
