@@ -20,6 +20,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_path(port: int) -> str:
+    """PATH in the environment of the JupyterLab server listening on ``port``."""
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            if f"--port={port}".encode() in cmdline and any(b"jupyter" in a for a in cmdline):
+                environ = (proc / "environ").read_bytes().split(b"\0")
+                return next(e[5:].decode() for e in environ if e.startswith(b"PATH="))
+        except (OSError, StopIteration):
+            continue
+    raise AssertionError(f"no JupyterLab process for port {port}")
+
+
 @pytest.mark.slow
 def test_make_lab_serves_the_course():
     if not (ROOT / ".venv" / "bin" / "jupyter").exists():
@@ -59,6 +72,10 @@ def test_make_lab_serves_the_course():
             assert f'"name": "{folder}"' in listing or f'"name":"{folder}"' in listing
         # Only loopback: the server is not listening on other addresses
         assert "--ip=127.0.0.1" in (ROOT / "Makefile").read_text()
+        # Its terminals inherit its PATH, which starts with the course's environment: there
+        # `course check ...` works, as lesson 00 tells students
+        path = server_path(port)
+        assert path.split(os.pathsep)[0] == str(ROOT / ".venv" / "bin"), path
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
