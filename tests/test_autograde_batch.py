@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -149,6 +150,7 @@ def kill_and_rerun(tmp_path: Path, db_url: str | None = None) -> None:
     batch.send_signal(signal.SIGKILL)  # in the middle of the batch
     batch.wait()
     assert "1/5 done" in seen and "5/5 done" not in seen, seen
+    assert list(Path(tempfile.gettempdir()).glob(f"scored-batch-{batch.pid}-*"))  # left behind
     assert db_totals(db_url) != expected  # really interrupted: some grades are old
     time.sleep(1)
     code, out, err = run(["autograde", PS1, "--submissions", str(inbox), *common])
@@ -169,6 +171,8 @@ def kill_and_rerun(tmp_path: Path, db_url: str | None = None) -> None:
     for student in new:
         assert (grading / "autograded" / student / PS1 / PS1_NB).is_file()
         assert not (grading / "autograded" / student / f".{PS1}.incoming").exists()
+    # the killed batch's temporary folder was cleaned up by the next run
+    assert not list(Path(tempfile.gettempdir()).glob(f"scored-batch-{batch.pid}-*"))
 
 
 @pytest.mark.slow

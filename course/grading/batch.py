@@ -247,7 +247,8 @@ def autograde_batch(layout: Layout, assignment: str, grading_root: Path, db_url:
     base_uid = 200000 + (os.getpid() % 100000) * 16
     slots = list(range(max(1, options.jobs)))
     lock = threading.Lock()
-    with tempfile.TemporaryDirectory(prefix="scored-batch-") as tmp:
+    remove_stale_batches()
+    with tempfile.TemporaryDirectory(prefix=f"scored-batch-{os.getpid()}-") as tmp:
         template = Path(tmp) / "template"
         ws = Workspace(template / "course", layout)
         ws.install_source(assignment, layout.solutions / assignment)
@@ -276,6 +277,31 @@ def autograde_batch(layout: Layout, assignment: str, grading_root: Path, db_url:
                 progress.update(bool(outcome.report.error))
                 emit(outcome)
     return [outcomes[s.student] for s in submissions]
+
+
+def remove_stale_batches() -> list[Path]:
+    """Remove the temporary folders of batches that were killed (their process is gone).
+
+    A batch works in ``<tmp>/scored-batch-<pid>-*``; one killed with SIGKILL cannot clean up,
+    so the next batch does. Folders of live batches, and of other users, are left alone.
+    """
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob("scored-batch-*-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+        except (IndexError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue  # another user's, and running
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            removed.append(folder)
+    return removed
 
 
 def _config_timeout(layout: Layout) -> int:
