@@ -14,7 +14,6 @@ import itertools
 
 import numpy as np
 
-import course
 from course import widgets as W
 
 from ._util import Result, bench_data, median_time
