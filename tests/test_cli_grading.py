@@ -146,7 +146,8 @@ def test_check_full_marks_exit_zero(tmp_path, capsys):
                      tmp_path / "done.ipynb")
     assert main(["check", str(notebook)]) == 0
     out = capsys.readouterr().out
-    assert "Autograded: 15 / 15" in out and "your answer has 160 words" in out
+    assert "Autograded: 15 / 15" in out
+    assert "your answer has 160 words (asked: 150–250)\n" in out  # within the range: no verdict
 
 
 @pytest.mark.slow
@@ -163,6 +164,19 @@ def test_check_refuses_a_notebook_of_another_assignment(capsys):
     assert main(["check", str(notebook), "--assignment", "ps2-incentives"]) == 2
     err = capsys.readouterr().err
     assert "is not ps2-incentives: its graded cells are ps1-build-the-score's" in err
+
+
+def test_check_compares_written_answers_with_the_length_asked():
+    from course.grading.check import CheckResult, format_check
+    from course.grading.reports import CellResult, GradeReport
+
+    report = GradeReport(PS1, "you", [CellResult("design_choice", "task", "Q7", None, 5.0)])
+    for words, verdict in [(100, " — too short"), (200, ""), (300, " — too long")]:
+        result = CheckResult(Path("mine.ipynb"), PS1, True, report,
+                             {"design_choice": "word " * words},
+                             word_ranges={"design_choice": (150, 250)})
+        assert f"your answer has {words} words (asked: 150–250){verdict}\n" in \
+            format_check(result) + "\n"
 
 
 @pytest.fixture(scope="module")

@@ -363,3 +363,13 @@ def test_minimisation_bad_input(small):
     with pytest.raises(ValueError, match="k must be at least 1"):
         minimisation(people, trace, ties, k=0)
     assert resolve_policy(None) == FULL_POLICY
+
+
+@pytest.mark.parametrize("module", ["coarsening", "reidentification", "footprints", "inference",
+                                    "data_minimisation"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    outcome = doctest.testmod(importlib.import_module(f"course.surveillance.{module}"))
+    assert outcome.failed == 0, module

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .layout import GradingError, Layout
@@ -37,6 +38,7 @@ class CheckResult:
     report: GradeReport
     answers: dict[str, str]  # task grade_id -> the learner's written answer
     hidden_available: bool = True  # this copy of the course has the hidden tests
+    word_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # asked lengths
 
     @property
     def passed(self) -> bool:
@@ -104,6 +106,30 @@ def written_answers(nb) -> dict[str, str]:
     return answers
 
 
+_WORD_RANGE = re.compile(r"(\d+)\s*[–-]\s*(\d+)\s+words")
+
+
+def word_ranges(nb) -> dict[str, tuple[int, int]]:
+    """For each written answer, the length its question asks for ("150–250 words"), if any.
+
+    The range is read from the markdown cells just before the answer (the question).
+    """
+    ranges = {}
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        meta = nbgrader_meta(cell)
+        if not (meta.get("task") or (meta.get("grade") and meta.get("solution")
+                                     and cell.cell_type == "markdown")):
+            continue
+        for before in reversed(cells[max(0, i - 3):i + 1]):
+            found = _WORD_RANGE.findall(before.source) if before.cell_type == "markdown" else []
+            if found:
+                low, high = found[-1]
+                ranges[meta.get("grade_id", "")] = (int(low), int(high))
+                break
+    return ranges
+
+
 def check_notebook(layout: Layout, path: str | Path, *, assignment: str | None = None,
                    visible_only: bool = False) -> CheckResult:
     """Grade one notebook in a temporary course directory and report every question."""
@@ -120,7 +146,7 @@ def check_notebook(layout: Layout, path: str | Path, *, assignment: str | None =
                 layout, assignment, {notebook_name: path},
                 source=layout.exercises / assignment, header=False, student="you")
     return CheckResult(path, assignment, full, report, written_answers(nb),
-                       hidden_available=layout.has_solutions())
+                       hidden_available=layout.has_solutions(), word_ranges=word_ranges(nb))
 
 
 def format_check(result: CheckResult) -> str:
@@ -150,7 +176,13 @@ def format_check(result: CheckResult) -> str:
             if not answer or answer == "YOUR ANSWER HERE":
                 note = "graded by hand; not answered yet"
             else:
-                note = f"graded by hand; your answer has {len(answer.split())} words"
+                words = len(answer.split())
+                note = f"graded by hand; your answer has {words} words"
+                if cell.grade_id in result.word_ranges:
+                    low, high = result.word_ranges[cell.grade_id]
+                    verdict = " — too long" if words > high else " — too short" \
+                        if words < low else ""
+                    note += f" (asked: {low}–{high}){verdict}"
             lines.append(f"  {'-':>3}/{cell.max_score:<3g} {'':<7} {cell.label}")
             lines.append(f"  {'':15} {note}")
     report = result.report

@@ -43,9 +43,24 @@ _IDENTITY_VIEW = [*_IDENTITY_FLAGS, "phone_tenure_years"]
 def resolve_policy(policy: Mapping | None = None) -> dict:
     """Fill a partial data policy from ``FULL_POLICY`` and check every value.
 
-    Keys: ``time``, ``place``, ``amount`` (how payments are recorded, as for
-    :func:`unicity`) and ``payments``, ``bills``, ``identity``, ``friendships`` (True to keep
-    that source, False to drop it).
+    **Keys left out keep the full data** (``FULL_POLICY``: time to the second, the shop, the
+    exact amount, every source kept). This differs from a *precision* given to
+    :func:`unicity`, whose left-out keys take the ``"day_merchant"`` preset.
+
+    Keys and their values:
+
+    * ``time``: ``"exact"``, ``"minute"``, ``"hour"``, ``"day"``, ``"week"``, ``"month"`` or
+      ``None`` (not kept);
+    * ``place``: ``"merchant"``, ``"category"`` or ``None``;
+    * ``amount``: ``"exact"``, a bin width in CNY (e.g. ``100``) or ``None``;
+    * ``payments``, ``bills``, ``identity``, ``friendships``: True to keep that source, False
+      to drop it.
+
+    Examples
+    --------
+    >>> policy = resolve_policy({"time": "month", "friendships": False})
+    >>> policy["amount"], policy["friendships"]
+    ('exact', False)
     """
     if policy is None:
         policy = {}

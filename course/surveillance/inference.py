@@ -77,6 +77,21 @@ def predict_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     :func:`category_shares`; each person's probability comes from a model that did not see
     them (stratified ``folds``-fold cross-validation, shuffled with ``seed``).
 
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        The consumers, with the trait's column.
+    transactions : pandas.DataFrame
+        Their payments, as from :func:`course.make_transactions`.
+    trait : {"has_children", "heavy_gamer"}
+        The private trait to predict (keyword only, like every option here).
+    channel : {"platform", "all"}
+        ``"platform"`` uses only what Lotus Pay sees; ``"all"`` every payment.
+    folds : int
+        Folds of the cross-validation (at least 2).
+    seed : int, numpy.random.Generator or None
+        Shuffles the folds; the same seed gives the same predictions.
+
     Returns
     -------
     pandas.Series
