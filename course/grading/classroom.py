@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -117,10 +118,11 @@ def collect_submissions(folder: Path, assignment: str, notebook_names: list[str]
                 if sub is not None:
                     add(sub, f"{entry.name}/")
         except GradingError as error:
-            found.problems.append(_skipped(error))
+            reason = str(error).replace(f"{folder}{os.sep}", "")  # names as in the folder
+            found.problems.append(_skipped(reason))
             student = _student_of(entry)
             if student is not None:
-                found.not_graded[student] = str(error)
+                found.not_graded[student] = reason
     found.submissions = [by_student[s] for s in sorted(by_student)]
     for student in by_student:  # another copy of theirs was fine
         found.not_graded.pop(student, None)
