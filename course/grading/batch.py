@@ -227,6 +227,7 @@ def autograde_batch(layout: Layout, assignment: str, grading_root: Path, db_url:
     from .workspace import Workspace
 
     emit = emit or (lambda outcome: None)
+    remove_stale_batches()
     known = recorded(db_url, assignment)
     keys = {s.student: digest(layout, assignment, s.files, s.timestamp, options)
             for s in submissions}
@@ -247,7 +248,6 @@ def autograde_batch(layout: Layout, assignment: str, grading_root: Path, db_url:
     base_uid = 200000 + (os.getpid() % 100000) * 16
     slots = list(range(max(1, options.jobs)))
     lock = threading.Lock()
-    remove_stale_batches()
     with tempfile.TemporaryDirectory(prefix=f"scored-batch-{os.getpid()}-") as tmp:
         template = Path(tmp) / "template"
         ws = Workspace(template / "course", layout)
@@ -351,7 +351,7 @@ def _run_worker(layout, assignment, sub, template, tmp: Path, options: Options, 
         "template": str(template), "workdir": str(workdir), "sandbox": options.sandbox,
         "uid": uid if options.sandbox else 0, "timeout": timeout,
         "memory_mb": options.memory_mb, "nproc": options.nproc,
-        "hide": [str(p) for p in hide],
+        "hide": [str(p) for p in hide], "batch_pid": os.getpid(),
     }
     (workdir / "job.json").write_text(json.dumps(job))
     start = time.monotonic()
@@ -429,6 +429,8 @@ def _worker(job_file: Path) -> int:
     except (OSError, AttributeError):
         pass
     job = json.loads(Path(job_file).read_text())
+    if job.get("batch_pid") and os.getppid() != job["batch_pid"]:
+        return 1  # the batch died before the line above took effect: no orphan grading
     workdir = Path(job["workdir"])
     result = {"student": job["student"], "cells": [], "grades": [], "comments": [],
               "flags": [], "zeroed": [], "notes": [], "error": None}
