@@ -132,7 +132,10 @@ def _cmd_autograde(args) -> int:
         manual = sum(1 for r in graded if r.needs_manual_grade)
         skipped = f" {len(collected.problems)} file(s) not used (listed below);" \
             if collected.problems else ""
-        print(f"graded {len(graded)} submission(s): autograded scores {scores[0]:g}-{scores[-1]:g}"
+        unchanged = sum(1 for o in outcomes if o.skipped and not o.report.error)
+        again = f" ({unchanged} unchanged since the last run)" if unchanged else ""
+        print(f"graded {len(graded)} submission(s){again}: autograded scores "
+              f"{scores[0]:g}-{scores[-1]:g}"
               f" of {top:g} (median {median:g});{skipped} {manual} need written answers graded "
               "by hand (formgrader in the grading folder).")
     flagged = [o for o in outcomes if o.flags]

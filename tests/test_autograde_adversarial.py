@@ -103,6 +103,11 @@ def test_case_outcome(corpus, case):
         assert "uid 0" not in text
 
 
+def test_answers_stopped_at_the_time_limit_are_named(corpus):
+    line = _line(corpus["out"], "loop")
+    assert "stopped at the 10 s limit: fulfilment_score" in line, line
+
+
 def test_batch_summary_and_exit_code(corpus):
     assert corpus["code"] == 1  # some could not be graded
     errors = sum(1 for c in CASES if c.error)

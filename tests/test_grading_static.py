@@ -213,6 +213,7 @@ def test_collect_understands_both_layouts_and_reports_bad_files(tmp_path):
     (inbox / "dan" / "ps9").mkdir(parents=True)
     (inbox / "dan" / "ps9" / "x.ipynb").write_text("{}")
     write(_release(), inbox / "bad id.ipynb")
+    write(_release(), inbox / "alice.ipynb")  # a second hand-in from alice
     (inbox / ".DS_Store").write_text("")
     found = collect_submissions(inbox, PS1, [PS1])
     by = {s.student: s for s in found.submissions}
@@ -224,6 +225,11 @@ def test_collect_understands_both_layouts_and_reports_bad_files(tmp_path):
                      f"dan/ has no {PS1}/ folder", "'bad id' is not a usable student id"]:
         assert expected in problems, expected
     assert ".DS_Store" not in problems
+    # The duplicate is reported, and the graded copy carries a note that reaches the grades
+    assert "alice.ipynb: a second submission from alice; skipped (alice/ is graded" in problems
+    assert by["alice"].notes == ["alice.ipynb was ignored: a second submission"]
+    assert sorted(found.not_graded) == ["dan", "zoe"]  # 'bad id' names no usable student
+    assert "invalid JSON" in found.not_graded["zoe"]
 
 
 def test_collect_accepts_a_course_folder_with_submitted(tmp_path):

@@ -279,6 +279,10 @@ def autograde_batch(layout: Layout, assignment: str, grading_root: Path, db_url:
     return [outcomes[s.student] for s in submissions]
 
 
+#: What a cell stopped at the time limit shows (nbclient's error, or the interrupt it sent).
+TIMEOUT_ERRORS = ("CellTimeoutError", "KeyboardInterrupt")
+
+
 def remove_stale_batches() -> list[Path]:
     """Remove the temporary folders of batches that were killed (their process is gone).
 
@@ -421,6 +425,24 @@ def _repair(folder: Path) -> list[str]:
 
 
 
+def _timeout_notes(folder: Path, limit: int) -> list[str]:
+    """Say which answers were stopped at the time limit (their questions lost their points)."""
+    import nbformat
+
+    stopped = []
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if any(o.get("output_type") == "error" and o.get("ename") in TIMEOUT_ERRORS
+                   for o in cell.get("outputs", [])):
+                meta = cell.get("metadata", {}).get("nbgrader", {})
+                stopped.append(meta.get("grade_id") or cell.get("id") or "a cell")
+    if not stopped:
+        return []
+    return [f"stopped at the {limit} s limit: {', '.join(stopped)} (an endless loop, or slow "
+            "code; --timeout changes the limit)"]
+
+
 def _worker(job_file: Path) -> int:
     try:  # die with the batch (PR_SET_PDEATHSIG): a killed batch leaves no worker behind
         import ctypes
@@ -489,6 +511,8 @@ def _grade(job: dict, workdir: Path) -> dict:
         report.error = (f"a cell ran past the {job['timeout']} s limit and would not stop when "
                         "interrupted (an endless loop that ignores KeyboardInterrupt?)")
     zero, reasons = read_guard_log(guard_log)
+    if not report.error:
+        notes += _timeout_notes(ws.autograded(student, assignment), job["timeout"])
     out: dict = {"error": report.error, "flags": reasons, "zeroed": sorted(zero), "notes": notes}
     if report.error and "GuardError" in (report.error or ""):
         out["error"] = report.error

@@ -89,6 +89,7 @@ def collect_submissions(folder: Path, assignment: str, notebook_names: list[str]
 
     def add(sub: Submission, origin: str) -> None:
         if sub.student in by_student:
+            by_student[sub.student].notes.append(f"{origin} was ignored: a second submission")
             found.problems.append(
                 f"{origin}: a second submission from {sub.student}; skipped "
                 f"({origins[sub.student]} is graded; remove the copy you do not want graded and "

@@ -112,9 +112,10 @@ def _status(outcome: dict | None, *, has_grades: bool) -> str:
             else latest
     if outcome.get("error"):
         return f"not graded: {outcome['error']}"
+    notes = "; ".join(n for n in outcome.get("notes") or [] if not n.startswith("graded "))
     if outcome.get("flags"):
-        return "graded, flagged for manual review"
-    return "graded"
+        return "graded, flagged for manual review" + (f"; {notes}" if notes else "")
+    return f"graded; {notes}" if notes else "graded"
 
 
 def text_histogram(scores: pd.Series, max_score: float, bins: int = 10, width: int = 40) -> str:

@@ -107,8 +107,9 @@ def answer_problem(cell) -> str | None:
         name = output.get("ename", "Error")
         if name == "NotImplementedError" and "raise NotImplementedError" in cell.get("source", ""):
             return "not answered yet: the answer cell above still says raise NotImplementedError()"
-        if name == "KeyboardInterrupt":
-            return "the answer cell above ran past the time limit and was stopped"
+        if name in ("KeyboardInterrupt", "CellTimeoutError"):
+            return ("the answer cell above ran past the time limit (60 s unless your instructor "
+                    "set another) and was stopped: an endless loop, or very slow code?")
         line = failed_line(cell)
         where = f" (line {line})" if line else ""
         return f"the answer cell above failed{where}: {cell_messages({'outputs': [output]})[0]}"
