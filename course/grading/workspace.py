@@ -202,7 +202,8 @@ class Workspace:
                     kind = cell_kind(cell)
                     if cell.cell_type == "code" and meta.get("solution") and \
                             not meta.get("grade"):
-                        causes += [answer_problem(cell)] if answer_problem(cell) else []
+                        problem = answer_problem(cell)
+                        causes += [problem] if problem else []
                         continue
                     if grade_id not in grades or kind not in ("autograded", "manual", "task"):
                         continue

@@ -31,9 +31,9 @@ from .simulators import (
     YOURS,
     SimulationCache,
     SimulationExplorer,
-    comparison_line,
     comparison_table,
     set_weight,
+    side_by_side,
     stepped_limits,
 )
 
@@ -132,9 +132,7 @@ COLUMNS = ["month", "platform_share", "switching_cost", "components", "cross_tie
 def compare_dependency(simulation: SimulationResult, neutral: SimulationResult, *,
                        seed: int) -> DependencyResult:
     """Put a run and its neutral-score run side by side (see :class:`DependencyResult`)."""
-    curves = pd.concat([simulation.summary[COLUMNS].assign(run="your rules"),
-                        neutral.summary[COLUMNS].assign(run="neutral score")],
-                       ignore_index=True)
+    curves = side_by_side(simulation, neutral, COLUMNS, "neutral score")
     return DependencyResult(
         rules=simulation.rules, neutral_rules=neutral.rules,
         months=int(simulation.summary["month"].iloc[-1]), seed=int(seed),
@@ -212,17 +210,13 @@ class DependencySimulator(SimulationExplorer):
     def _build(self) -> None:
         fig = self._new_figure((10.5, 6.6))
         (ax_share, ax_cost), (ax_groups, ax_friends) = fig.subplots(2, 2)
-        self._lines = {}
-        for ax, column, title, ylabel in (
-                (ax_share, "platform_share", "Share of spending on Lotus Pay",
-                 "mean share of spending"),
-                (ax_cost, "switching_cost", "Switching cost: perks lost by leaving",
-                 "mean value of perks held (CNY)"),
-                (ax_groups, "components", "Friendship graph: separate groups",
-                 "connected groups")):
-            self._lines[column] = (comparison_line(ax, yours=True, label="your rules"),
-                                   comparison_line(ax, yours=False, label="neutral score"))
-            ax.set(title=title, xlabel="month", ylabel=ylabel)
+        self._comparison_axes([
+            (ax_share, "platform_share", "Share of spending on Lotus Pay",
+             "mean share of spending"),
+            (ax_cost, "switching_cost", "Switching cost: perks lost by leaving",
+             "mean value of perks held (CNY)"),
+            (ax_groups, "components", "Friendship graph: separate groups",
+             "connected groups")], "neutral score")
         ax_share.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         ax_cost.yaxis.set_major_formatter("{x:,.0f}")
         ax_groups.yaxis.set_major_formatter("{x:.0f}")
@@ -254,10 +248,7 @@ class DependencySimulator(SimulationExplorer):
             self._build()
         ax_share, ax_cost, ax_groups, ax_friends = self._axes
         mine, neutral = result.simulation.summary, result.neutral.summary
-        months = mine["month"].to_numpy()
-        for column, (yours, theirs) in self._lines.items():
-            yours.set_data(months, mine[column])
-            theirs.set_data(months, neutral[column])
+        months = self._draw_comparison(mine, neutral)
         for ax in (ax_share, ax_cost, ax_groups):
             self._set_limits(ax, xlim=(0, months[-1]))
 

@@ -33,9 +33,9 @@ from ._base import CONTROL_LAYOUT, CONTROL_STYLE, html_table
 from .simulators import (
     SimulationCache,
     SimulationExplorer,
-    comparison_line,
     comparison_table,
     set_weight,
+    side_by_side,
     stepped_limits,
 )
 
@@ -111,10 +111,8 @@ class IncentiveResult:
 def compare_incentives(simulation: SimulationResult, baseline: SimulationResult, *,
                        seed: int) -> IncentiveResult:
     """Put a run and its no-tasks baseline side by side (see :class:`IncentiveResult`)."""
-    columns = ["month", "mean_score", "auc", "gaming"]
-    curves = pd.concat([simulation.summary[columns].assign(run="your rules"),
-                        baseline.summary[columns].assign(run="no tasks on offer")],
-                       ignore_index=True)
+    curves = side_by_side(simulation, baseline, ["month", "mean_score", "auc", "gaming"],
+                          "no tasks on offer")
     return IncentiveResult(
         rules=simulation.rules, baseline_rules=baseline.rules,
         months=int(simulation.summary["month"].iloc[-1]), seed=int(seed),
@@ -218,13 +216,9 @@ class IncentiveSimulator(SimulationExplorer):
     def _build(self) -> None:
         fig = self._new_figure((10.5, 6.6))
         (ax_score, ax_auc), (ax_tiers, ax_who) = fig.subplots(2, 2)
-        self._lines = {}
-        for ax, column, title, ylabel in (
-                (ax_score, "mean_score", "Mean Lotus Score", "mean score"),
-                (ax_auc, "auc", "How well the score predicts default", "AUC")):
-            self._lines[column] = (comparison_line(ax, yours=True, label="your rules"),
-                                   comparison_line(ax, yours=False, label="no tasks on offer"))
-            ax.set(title=title, xlabel="month", ylabel=ylabel)
+        self._comparison_axes([(ax_score, "mean_score", "Mean Lotus Score", "mean score"),
+                               (ax_auc, "auc", "How well the score predicts default", "AUC")],
+                              "no tasks on offer")
         ax_score.yaxis.set_major_formatter("{x:.0f}")
         ax_auc.yaxis.set_major_formatter("{x:.2f}")
         legends = [ax_auc.legend(loc="best", fontsize="small", framealpha=0.9)]
@@ -261,10 +255,7 @@ class IncentiveSimulator(SimulationExplorer):
             self._build()
         ax_score, ax_auc, ax_tiers, ax_who = self._axes
         mine, base = result.simulation.summary, result.baseline.summary
-        months = mine["month"].to_numpy()
-        for column, (yours, theirs) in self._lines.items():
-            yours.set_data(months, mine[column])
-            theirs.set_data(months, base[column])
+        months = self._draw_comparison(mine, base)
         for ax in self._axes:
             self._set_limits(ax, xlim=(0, months[-1]))
         both = np.concatenate([mine["mean_score"], base["mean_score"]])

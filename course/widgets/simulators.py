@@ -131,6 +131,23 @@ class SimulationExplorer(Explorer):
                                     layout={"width": "240px"})
         self.reset.on_click(self._reset)
 
+    def _comparison_axes(self, panels, other_label: str) -> None:
+        """Give each ``(ax, summary column, title, ylabel)`` of ``panels`` two empty curves:
+        your rules (solid) and the comparison run (dashed, labelled ``other_label``)."""
+        self._lines = {}
+        for ax, column, title, ylabel in panels:
+            self._lines[column] = (comparison_line(ax, yours=True, label="your rules"),
+                                   comparison_line(ax, yours=False, label=other_label))
+            ax.set(title=title, xlabel="month", ylabel=ylabel)
+
+    def _draw_comparison(self, mine: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+        """Put both runs' summaries into the curves of ``_comparison_axes``; return the months."""
+        months = mine["month"].to_numpy()
+        for column, (yours, theirs) in self._lines.items():
+            yours.set_data(months, mine[column])
+            theirs.set_data(months, other[column])
+        return months
+
     def _run(self, rules: Rules) -> SimulationResult:
         return self.cache.run(rules, self.months.value, self.seed.value)
 
@@ -152,6 +169,14 @@ class SimulationExplorer(Explorer):
         if ylim is not None and tuple(ax.get_ylim()) != tuple(map(float, ylim)):
             ax.set_ylim(*ylim)
             self._background = None
+
+
+def side_by_side(simulation: SimulationResult, other: SimulationResult, columns: list[str],
+                 other_label: str) -> pd.DataFrame:
+    """Both runs' summary ``columns``, one row per month and run (``run``: "your rules" or
+    ``other_label``)."""
+    return pd.concat([simulation.summary[columns].assign(run="your rules"),
+                      other.summary[columns].assign(run=other_label)], ignore_index=True)
 
 
 def comparison_table(rows: Mapping[str, tuple[str, str]], mine: pd.DataFrame,
