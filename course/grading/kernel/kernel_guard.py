@@ -67,7 +67,7 @@ def _student_folders() -> tuple[list[str], list[str]]:
 
         student = {os.path.realpath(f) for f in (os.getcwd(), tempfile.gettempdir(), "/tmp")}
         installed = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-                     os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}  # course/
+                     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))}  # course/
         for key in ("stdlib", "platstdlib", "purelib", "platlib"):
             installed.add(sysconfig.get_paths().get(key) or "")
         try:

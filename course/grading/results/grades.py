@@ -91,15 +91,10 @@ def grade_tables(layout: Layout, assignment: str, grading_dir: Path) -> GradeTab
 
 
 def _statuses(gb, assignment: str) -> dict[str, dict]:
-    """Each student's last autograding outcome for ``assignment`` (see :mod:`.batch`)."""
-    from sqlalchemy import text
+    """Each student's last autograding outcome for ``assignment`` (see :mod:`..autograde.store`)."""
+    from ..autograde.store import read_statuses
 
-    from ..autograde.batch import STATUS_TABLE, _ensure_status_table
-
-    _ensure_status_table(gb)
-    rows = gb.db.execute(text(f"SELECT student, outcome FROM {STATUS_TABLE} "
-                              "WHERE assignment = :a"), {"a": assignment}).fetchall()
-    return {student: json.loads(outcome) for student, outcome in rows}
+    return {student: record.outcome for student, record in read_statuses(gb, assignment).items()}
 
 
 def _status(outcome: dict | None, *, has_grades: bool) -> str:
@@ -110,9 +105,14 @@ def _status(outcome: dict | None, *, has_grades: bool) -> str:
         latest = outcome.get("error", "not graded")
         return f"{latest}; these grades are from an earlier submission" if has_grades \
             else latest
+    if outcome.get("status") == "failed":
+        return f"grading failed: {outcome.get('failure')}; run course autograde again"
     if outcome.get("error"):
         return f"not graded: {outcome['error']}"
-    notes = "; ".join(n for n in outcome.get("notes") or [] if not n.startswith("graded "))
+    notes = [n for n in outcome.get("notes") or [] if not n.startswith("graded ")]
+    if outcome.get("last_failure"):
+        notes.append(f"the last regrade failed ({outcome['last_failure']}); this grade is kept")
+    notes = "; ".join(notes)
     if outcome.get("flags"):
         return "graded, flagged for manual review" + (f"; {notes}" if notes else "")
     return f"graded; {notes}" if notes else "graded"
