@@ -102,7 +102,9 @@ def test_grading_folder_is_an_nbgrader_course(autograded):
     grading = autograded["grading"]
     assert (grading / "gradebook.db").is_file()
     config = (grading / "nbgrader_config.py").read_text()
-    assert str(REPO.config_file) in config and str(grading.resolve()) in config
+    # its own copy of the course's configuration, not a path to the checkout
+    assert str(REPO.root) not in config and str(grading.resolve()) in config
+    assert (grading / "course_config.py").read_text() == REPO.config_file.read_text()
     for student in EXPECTED:
         assert (grading / "autograded" / student / PS1 / PS1_NB).is_file()
 
