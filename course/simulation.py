@@ -24,7 +24,7 @@ The behavioural rules, all **our own illustrative assumptions**:
    monthly cost counts twelve times. Blacklisted agents can get no perk and do nothing.
 2. *Costs differ.* Each agent's costs are ``COSTS_CNY`` (or a task's effort) times its own
    log-normal factors, drawn once. Time costs more to higher earners; moving onto the
-   platform is harder for migrants and in smaller cities, where fewer shops take it.
+   platform is harder for migrants and in smaller cities (a model assumption).
 3. *Need.* Agents who often pay late are short of money, and quick wins bought with time
    weigh more with them: they value what engagement tasks bring ``need = (late chance /
    7%)^2`` times as much as a typical agent does (from 1/4 to 16). Other actions are judged

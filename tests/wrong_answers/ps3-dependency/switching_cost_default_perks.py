@@ -1,7 +1,6 @@
 # Accepts `rules` but always uses the default perks table and values.
 # replaces: switching_cost
 # loses: switching_cost_from_perks
-# caught-by: hidden
 def switching_cost(scores, blacklisted, rules=course.Rules()):
     total = pd.Series(0.0, index=scores.index)
     for perk, threshold in zip(course.PERKS["perk"], course.PERKS["min_score"]):

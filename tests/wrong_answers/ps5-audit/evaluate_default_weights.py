@@ -14,4 +14,5 @@ def evaluate(weights, drop=()):
     return {"auc": course.auc(new_scores, defaulted),
             "ratio_hukou": four_fifths(new_scores, hukou),
             "ratio_city_tier": four_fifths(new_scores, city_tier),
+            "selected_default_rate": float(defaulted[new_scores >= 600].mean()),
             "mean_footprint": float(held[kept].sum(axis=1).mean())}
