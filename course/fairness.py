@@ -197,8 +197,10 @@ def audit(scores, population: pd.DataFrame, *, group: str = "hukou", threshold: 
     own numbers per stratum as weights. The strata are ``risk_bands`` quantile bands of
     ``default_probability`` when the population has it (``make_population(...,
     include_latent=True)``); otherwise the two outcomes of ``defaulted``, so people who
-    turned out alike are compared (the "equal opportunity" view of Hardt et al., 2016). A
-    negative gap means the group is scored lower than equally risky members of the reference.
+    turned out alike are compared: "balance for the positive/negative class" (Kleinberg,
+    Mullainathan & Raghavan, 2017), not Hardt, Price & Srebro's (2016) "equal opportunity",
+    which compares true-positive rates. A negative gap means the group is scored lower than
+    equally risky members of the reference.
 
     Parameters
     ----------

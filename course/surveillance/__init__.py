@@ -30,7 +30,9 @@ day, place to the shop, amount not kept).
 
 The tools live in one module each: :mod:`~course.surveillance.coarsening`,
 :mod:`~course.surveillance.reidentification`, :mod:`~course.surveillance.footprints`,
-:mod:`~course.surveillance.inference` and :mod:`~course.surveillance.data_minimisation`.
+:mod:`~course.surveillance.inference` and :mod:`~course.surveillance.data_minimisation`;
+:mod:`~course.surveillance.policies` measures one data policy (what the surveillance dial
+shows).
 """
 
 from .coarsening import (
@@ -59,9 +61,17 @@ from .inference import (
 from .data_minimisation import (
     FULL_POLICY,
     MINIMISATION_SCENARIOS,
+    kept_unicity,
     minimisation,
     minimised_dimensions,
     resolve_policy,
+)
+from .policies import (
+    policy_accuracy,
+    policy_footprint,
+    policy_key,
+    policy_point,
+    policy_unicity,
 )
 
 __all__ = [
@@ -77,8 +87,14 @@ __all__ = [
     "coarsen",
     "footprint",
     "infer_trait",
+    "kept_unicity",
     "minimisation",
     "minimised_dimensions",
+    "policy_accuracy",
+    "policy_footprint",
+    "policy_key",
+    "policy_point",
+    "policy_unicity",
     "precision_label",
     "predict_trait",
     "resolve_policy",

@@ -17,7 +17,7 @@ Unlike :func:`course.minimisation`, which draws every scenario's points from one
 stream, the dial gives each policy its own draws from the same seed, so a policy shows the
 same numbers however it is reached (slider or preset). The three parts are cached separately
 (accuracy by policy, unicity by precision and ``k``), so most updates reuse earlier work. The
-measurements themselves are plain functions in :mod:`course.widgets.policies`.
+measurements themselves are plain functions in :mod:`course.surveillance.policies`.
 """
 
 from __future__ import annotations
@@ -31,17 +31,21 @@ import pandas as pd
 import seaborn as sns
 
 from .. import plots
+from .._cache import LRUCache
 from .._checks import check_count, check_frame
 from ..surveillance import (
     FOOTPRINT_SOURCES,
     FULL_POLICY,
     MINIMISATION_SCENARIOS,
     footprint,
+    policy_accuracy,
+    policy_footprint,
+    policy_key,
+    policy_unicity,
     precision_label,
     resolve_policy,
 )
 from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer, html_table
-from .policies import policy_accuracy, policy_footprint, policy_key, policy_unicity
 
 #: What a control shows when a field is not recorded at all.
 NOT_KEPT = "not kept"
@@ -103,8 +107,8 @@ class SurveillanceDial(Explorer):
                                                                 friendships)
         self.weights = weights
         self.seed = seed
-        self._auc_cache: dict[tuple, float] = {}
-        self._unicity_cache: dict[tuple, float] = {}
+        self._auc_cache = LRUCache(CACHE_SIZE)
+        self._unicity_cache = LRUCache(CACHE_SIZE)
         self._presets: dict[int, pd.DataFrame] = {}
         self.seen = transactions[transactions["channel"] == "platform"]
         self.footprints = footprint(population, transactions, friendships)
@@ -205,21 +209,14 @@ class SurveillanceDial(Explorer):
             self.refresh()
 
     # Computation, cached: for given data, k and seed a policy's numbers never change
-    def _cached(self, cache: dict, key, compute):
-        if key not in cache:
-            if len(cache) >= CACHE_SIZE:
-                cache.pop(next(iter(cache)))
-            cache[key] = compute()
-        return cache[key]
-
     def point(self, policy: Mapping, k: int) -> dict:
         """``auc``, ``mean_footprint`` and ``unicity`` of ``policy`` (as :func:`policy_point`)."""
         policy = resolve_policy(policy)
-        accuracy = self._cached(self._auc_cache, policy_key(policy), lambda: policy_accuracy(
+        accuracy = self._auc_cache.get(policy_key(policy), lambda: policy_accuracy(
             self.population, self.transactions, self.friendships, policy,
             weights=self.weights))
         precision = tuple(policy[key] for key in ("time", "place", "amount"))
-        share = self._cached(self._unicity_cache, (policy["payments"], precision, k),
+        share = self._unicity_cache.get((policy["payments"], precision, k),
                              lambda: policy_unicity(self.seen, policy, k=k, seed=self.seed))
         return {"auc": accuracy, "mean_footprint": policy_footprint(self.footprints, policy),
                 "unicity": share}
@@ -407,6 +404,9 @@ class SurveillanceDial(Explorer):
         if not result.policy["payments"]:
             return ("No payment records are kept, so there is no trace to match: unicity is "
                     "0 and the time, place and amount dials have no effect.")
+        if all(result.policy[key] is None for key in ("time", "place", "amount")):
+            return ("Neither time, place nor amount is kept: every payment record looks "
+                    "alike, so nobody can be singled out by them (unicity 0).")
         return ""
 
 

@@ -3,7 +3,7 @@
 A **data policy** (see :func:`course.resolve_policy`) says how precisely each payment is
 recorded and which sources are kept. These functions measure one policy the way
 :func:`course.minimisation` does, with the same package functions: score accuracy (AUC),
-records held per person, and unicity. The dial (:mod:`course.widgets.surveillance`) caches
+records held per person, and unicity. The surveillance dial (``course.widgets``) caches
 them; here each is a plain function, for use on its own.
 """
 
@@ -13,15 +13,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..dimensions import DIMENSIONS
-from ..scoring import auc, lotus_score
-from ..surveillance import (
-    FOOTPRINT_SOURCES,
-    footprint,
-    minimised_dimensions,
-    resolve_policy,
-    unicity,
-)
+from ..constants import DIMENSIONS
+from ..scoring import lotus_score, repayment_auc
+from .data_minimisation import kept_unicity, minimised_dimensions, resolve_policy
+from .footprints import FOOTPRINT_SOURCES, footprint
 
 
 def policy_key(policy: Mapping) -> tuple:
@@ -42,7 +37,7 @@ def policy_accuracy(population: pd.DataFrame, transactions: pd.DataFrame,
     dims = minimised_dimensions(population, transactions, friendships, policy=policy)
     score = lotus_score(dims[DIMENSIONS], weights,
                         blacklisted=population["blacklisted"].to_numpy(dtype=bool))
-    return float(auc(score.to_numpy(), population["defaulted"].to_numpy()))
+    return float(repayment_auc(score.to_numpy(), population["defaulted"].to_numpy()))
 
 
 def policy_unicity(transactions: pd.DataFrame, policy: Mapping | None = None, *, k: int = 4,
@@ -50,15 +45,12 @@ def policy_unicity(transactions: pd.DataFrame, policy: Mapping | None = None, *,
     """Unicity at ``k`` of the platform's payment records, as ``policy`` keeps them.
 
     As in :func:`course.minimisation`: only payments through Lotus Pay count, recorded at the
-    policy's time, place and amount precision; 0.0 when no payments are kept (there is no
-    trace to match). With an int ``seed`` every policy gets its own, repeatable draws.
+    policy's time, place and amount precision; 0.0 when no payments are kept, or none of
+    time, place and amount (there is no trace to match). With an int ``seed`` every policy gets its own, repeatable draws.
     """
     policy = resolve_policy(policy)
-    if not policy["payments"]:
-        return 0.0
-    seen = transactions[transactions["channel"] == "platform"]
-    return unicity(seen, k=k, seed=seed,
-                   precision={key: policy[key] for key in ("time", "place", "amount")})
+    return kept_unicity(transactions[transactions["channel"] == "platform"], policy, k=k,
+                        seed=seed)
 
 
 def policy_footprint(footprints: pd.DataFrame, policy: Mapping | None = None) -> float:

@@ -21,9 +21,8 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Javascript, display
 
-from .. import plots
-from ..dimensions import DIMENSIONS
-from ..scoring import DEFAULT_WEIGHTS
+from ... import plots
+from ...constants import DEFAULT_WEIGHTS, DIMENSIONS
 
 #: Width reserved for control labels, so descriptions are not cut off.
 LABEL_WIDTH = "215px"
