@@ -32,15 +32,6 @@ from .constants import (
     SCORE_SPAN,
 )
 from .datasets import DATASET_NAMES, generate_default_data, load_dataset
-from .population import POPULATION_COLUMNS, make_population
-from .traces import CATEGORY_NAMES, CHANNELS, friend_lists, make_friendships, make_transactions
-from .visibility import (
-    PLATFORM_VIEW_COLUMNS,
-    months_observed,
-    platform_activity,
-    platform_view,
-    spending_by_channel,
-)
 from .dimensions import (
     behaviour_preferences,
     connections,
@@ -53,7 +44,28 @@ from .dimensions import (
     own_dimensions,
     standing,
 )
-from .weights import normalise_weights, set_weight, validate_weights
+from .experiments import (
+    DependencyResult,
+    IncentiveResult,
+    SimulationCache,
+    compare_dependency,
+    compare_incentives,
+    friends_by_start_tier,
+    gaming_by_outcome,
+    neutral_rules,
+)
+from .explain import Explanation, explain, next_perk
+from .fairness import (
+    FOUR_FIFTHS,
+    audit,
+    calibration,
+    four_fifths_ratio,
+    plot_audit,
+    selection_rates,
+)
+from .personas import WhatIf, personas, what_if_dimensions
+from .population import POPULATION_COLUMNS, make_population
+from .rules import ENGAGEMENT_TASKS, EngagementTask, Rules, perks_in_reach
 from .scoring import (
     PERKS,
     TIER_NAMES,
@@ -65,19 +77,15 @@ from .scoring import (
     tier_name,
     tiers,
 )
-from .explain import Explanation, explain, next_perk
-from .personas import WhatIf, personas, what_if_dimensions
-from .rules import ENGAGEMENT_TASKS, EngagementTask, Rules, perks_in_reach
 from .simulation import ACTIONS, COSTS_CNY, SimulationResult, simulate
-from .experiments import (
-    DependencyResult,
-    IncentiveResult,
-    SimulationCache,
-    compare_dependency,
-    compare_incentives,
-    friends_by_start_tier,
-    gaming_by_outcome,
-    neutral_rules,
+from .summaries import (
+    AuditResult,
+    WeightsResult,
+    age_bands,
+    audit_summary,
+    describe_column,
+    score_summary,
+    trace_summary,
 )
 from .surveillance import (
     FOOTPRINT_SOURCES,
@@ -102,23 +110,15 @@ from .surveillance import (
     unicity,
     unicity_table,
 )
-from .fairness import (
-    FOUR_FIFTHS,
-    audit,
-    calibration,
-    four_fifths_ratio,
-    plot_audit,
-    selection_rates,
+from .traces import CATEGORY_NAMES, CHANNELS, friend_lists, make_friendships, make_transactions
+from .visibility import (
+    PLATFORM_VIEW_COLUMNS,
+    months_observed,
+    platform_activity,
+    platform_view,
+    spending_by_channel,
 )
-from .summaries import (
-    AuditResult,
-    WeightsResult,
-    age_bands,
-    audit_summary,
-    describe_column,
-    score_summary,
-    trace_summary,
-)
+from .weights import normalise_weights, set_weight, validate_weights
 
 __version__ = "0.1.0"
 

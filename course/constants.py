@@ -40,5 +40,5 @@ BLACKLIST_CAP = 549
 #: Purchase categories that behaviour & preferences treats as signs of responsibility.
 RESPONSIBLE_CATEGORIES: list[str] = ["utilities", "baby_goods", "education", "health", "books"]
 
-__all__ = ["RESPONSIBLE_CATEGORIES", "BLACKLIST_CAP", "DEFAULT_WEIGHTS", "DIMENSIONS", "SCORE_MAX", "SCORE_MIN",
-           "SCORE_SPAN"]
+__all__ = ["BLACKLIST_CAP", "DEFAULT_WEIGHTS", "DIMENSIONS", "RESPONSIBLE_CATEGORIES",
+           "SCORE_MAX", "SCORE_MIN", "SCORE_SPAN"]

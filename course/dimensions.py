@@ -32,8 +32,11 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_frame
-from .constants import DEFAULT_WEIGHTS, DIMENSIONS
-from .constants import RESPONSIBLE_CATEGORIES  # noqa: F401 - also here for older code
+from .constants import (
+    DEFAULT_WEIGHTS,
+    DIMENSIONS,
+    RESPONSIBLE_CATEGORIES,  # noqa: F401 - also here for older code
+)
 from .traces import friend_lists
 from .visibility import PLATFORM_VIEW_COLUMNS, platform_view
 

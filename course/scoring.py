@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_frame
-from .constants import BLACKLIST_CAP, DEFAULT_WEIGHTS, DIMENSIONS, SCORE_MAX, SCORE_MIN, SCORE_SPAN
+from .constants import BLACKLIST_CAP, DIMENSIONS, SCORE_MAX, SCORE_MIN, SCORE_SPAN
 from .weights import validate_weights
 
 #: The 2015 launch tiers (lower bound inclusive), with their Chinese names.

@@ -61,6 +61,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._checks import as_generator, check_count, check_frame
+
 # The behavioural constants described above live with the agents; they are named here too
 from .agents import (
     ACTIONS,
@@ -83,7 +85,6 @@ from .agents import (
     VERIFY_DATA_POINTS,
     Agents,
 )
-from ._checks import as_generator, check_count, check_frame
 from .constants import DIMENSIONS, SCORE_MAX, SCORE_MIN
 from .rules import Rules
 from .scoring import TIER_NAMES, _tier_codes, lotus_score, perks_granted
@@ -207,8 +208,9 @@ def simulate(
     -----
     Month 0 is scored exactly as ``course.dimension_scores`` scores the same data: the
     agents call the same dimension functions on what the platform sees of them (moving
-    spending onto the platform brings more of the purchases it already sees). With only defaulters or only non-defaulters the AUC is undefined: the summary's
-    ``auc`` column is then NaN and a warning says so.
+    spending onto the platform brings more of the purchases it already sees). With only
+    defaulters or only non-defaulters the AUC is undefined: the summary's ``auc`` column is
+    then NaN and a warning says so.
 
     Examples
     --------

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 import course
-from course.surveillance.reidentification import _count_matches, _draw, _points
 from course.surveillance import (
     FULL_POLICY,
     MINIMISATION_SCENARIOS,
@@ -26,6 +25,7 @@ from course.surveillance import (
     unicity,
     unicity_table,
 )
+from course.surveillance.reidentification import _count_matches, _draw, _points
 from course.traces import CATEGORY_NAMES
 
 
@@ -322,7 +322,8 @@ def test_minimisation_trades_accuracy_for_privacy(default_data):
     assert not table.isna().any().any()
     rows = table.set_index("scenario")
     full = rows.loc["full data"]
-    assert full["auc"] == pytest.approx(course.repayment_auc(default_data["scores"], people["defaulted"]))
+    assert full["auc"] == pytest.approx(
+        course.repayment_auc(default_data["scores"], people["defaulted"]))
     assert full[["delta_auc", "delta_footprint", "delta_unicity"]].tolist() == [0, 0, 0]
     # Dropping bill history costs the score most of its power
     assert rows.loc["no bill history", "delta_auc"] < -0.05

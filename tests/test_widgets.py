@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import course
-from course import widgets as W
 from course import WhatIf, what_if_dimensions
+from course import widgets as W
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -395,7 +395,7 @@ def test_docstring_examples_run():
     import doctest
     import importlib
 
-    for name in ("course.widgets._base.simulator", "course.experiments", "course.weights", "course.widgets.incentives",
-                 "course.widgets.dependency"):
+    for name in ("course.widgets._base.simulator", "course.experiments", "course.weights",
+                 "course.widgets.incentives", "course.widgets.dependency"):
         outcome = doctest.testmod(importlib.import_module(name))
         assert outcome.attempted > 0 and outcome.failed == 0, name

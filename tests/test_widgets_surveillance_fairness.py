@@ -250,8 +250,9 @@ def test_dial_rejects_bad_input(data):
 def test_control_values_round_trip():
     for value in ("exact", "day", "merchant", None, 10.0, 100.0):
         assert SW._from_control(SW._to_control(value)) == value
-    assert course.surveillance.policy_key({"time": "day"}) == course.surveillance.policy_key({"time": "day", "bills": True})
-    assert course.surveillance.policy_key({"time": "day"}) != course.surveillance.policy_key({"time": "week"})
+    key = course.surveillance.policy_key
+    assert key({"time": "day"}) == key({"time": "day", "bills": True})
+    assert key({"time": "day"}) != key({"time": "week"})
 
 
 # --- Fairness audit -------------------------------------------------------------------------
@@ -293,7 +294,8 @@ def test_group_by_city_tier_and_age_band(audit_explorer, data):
     assert [int(g) for g in audit_explorer.result.table["group"]] == [1, 2, 3, 4]
     audit_explorer.group_by.value = "age_band"
     table = audit_explorer.result.table
-    present = [b for b in course.summaries.AGE_LABELS if (course.age_bands(people["age"]) == b).any()]
+    bands = course.age_bands(people["age"])
+    present = [b for b in course.summaries.AGE_LABELS if (bands == b).any()]
     assert [str(g) for g in table["group"]] == present
     assert table["n"].sum() == len(people)
     assert "age_band" not in people.columns, "the caller's population must not change"

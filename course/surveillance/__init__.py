@@ -44,10 +44,13 @@ from .coarsening import (
     precision_label,
     resolve_precision,
 )
-from .reidentification import (
-    anonymity_sets,
-    unicity,
-    unicity_table,
+from .data_minimisation import (
+    FULL_POLICY,
+    MINIMISATION_SCENARIOS,
+    kept_unicity,
+    minimisation,
+    minimised_dimensions,
+    resolve_policy,
 )
 from .footprints import (
     FOOTPRINT_SOURCES,
@@ -58,20 +61,17 @@ from .inference import (
     infer_trait,
     predict_trait,
 )
-from .data_minimisation import (
-    FULL_POLICY,
-    MINIMISATION_SCENARIOS,
-    kept_unicity,
-    minimisation,
-    minimised_dimensions,
-    resolve_policy,
-)
 from .policies import (
     policy_accuracy,
     policy_footprint,
     policy_key,
     policy_point,
     policy_unicity,
+)
+from .reidentification import (
+    anonymity_sets,
+    unicity,
+    unicity_table,
 )
 
 __all__ = [

@@ -13,9 +13,8 @@ from ..dimensions import dimensions_from_view
 from ..scoring import lotus_score, repayment_auc
 from ..visibility import platform_view
 from .coarsening import resolve_precision
-from .footprints import FOOTPRINT_SOURCES, _IDENTITY_FLAGS, footprint
+from .footprints import _IDENTITY_FLAGS, FOOTPRINT_SOURCES, footprint
 from .reidentification import unicity
-
 
 #: What the platform keeps when nothing is minimised.
 FULL_POLICY: dict = {"time": "exact", "place": "merchant", "amount": "exact",

@@ -144,8 +144,12 @@ def infer_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     >>> bool(auc_row["value"] > auc_row["baseline"] + 0.2)
     True
     """
-    from sklearn.metrics import (average_precision_score, precision_score, recall_score,
-                                 roc_auc_score)
+    from sklearn.metrics import (
+        average_precision_score,
+        precision_score,
+        recall_score,
+        roc_auc_score,
+    )
 
     traits = [trait] if isinstance(trait, str) else list(trait)
     if not traits:

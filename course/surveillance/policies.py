@@ -46,7 +46,8 @@ def policy_unicity(transactions: pd.DataFrame, policy: Mapping | None = None, *,
 
     As in :func:`course.minimisation`: only payments through Lotus Pay count, recorded at the
     policy's time, place and amount precision; 0.0 when no payments are kept, or none of
-    time, place and amount (there is no trace to match). With an int ``seed`` every policy gets its own, repeatable draws.
+    time, place and amount (there is no trace to match). With an int ``seed`` every policy
+    gets its own, repeatable draws.
     """
     policy = resolve_policy(policy)
     return kept_unicity(transactions[transactions["channel"] == "platform"], policy, k=k,

@@ -16,7 +16,6 @@ started in.
 
 from __future__ import annotations
 
-
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd

@@ -3,8 +3,8 @@
 The changes act on what the platform *sees* (bills paid on time, bills and spending moved
 onto Lotus Pay, verified items, games paid in cash), and the new sub-scores are computed by
 :func:`course.what_if_dimensions` (the engine's own dimension functions); with no change,
-they equal the person's real sub-scores from :func:`course.dimension_scores`. The connections sub-score is kept as it is (friends are the
-subject of lesson 06).
+they equal the person's real sub-scores from :func:`course.dimension_scores`. The
+connections sub-score is kept as it is (friends are the subject of lesson 06).
 
 The persona names are invented labels for synthetic rows; no real person is described.
 """

@@ -13,6 +13,7 @@ from .._checks import check_frame
 from ..summaries import GROUP_COLUMNS, describe_column, is_numeric
 from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer, html_table
 
+
 @dataclass
 class PopulationResult:
     """What the population explorer shows: the column, the grouping and the summary table."""

@@ -27,9 +27,9 @@ from course.dimensions import NO_FRIENDS_STANDING
 from course.rules import Rules
 from course.simulation import simulate
 
-sim = importlib.import_module("course.agents")
-
 from ._util import Result, best_time
+
+sim = importlib.import_module("course.agents")
 
 
 def _inputs(n: int, seed: int = 1) -> dict:

@@ -67,8 +67,10 @@ LABEL_CONTROLS_JS = """
       if (text) h.setAttribute('aria-label', text);
     });
     document.querySelectorAll('img.widget-image:not([alt])').forEach(img => {
-      const title = img.closest('.widget-vbox')?.querySelector('h1, h2, h3, h4, h5')?.textContent?.trim();
-      img.setAttribute('alt', (title ? title + ': ' : '') + 'figure (its numbers are in the text below it)');
+      const title = img.closest('.widget-vbox')?.querySelector('h1, h2, h3, h4, h5')
+        ?.textContent?.trim();
+      img.setAttribute('alt', (title ? title + ': ' : '')
+        + 'figure (its numbers are in the text below it)');
     });
   };
   window.scoredLabelControls = new MutationObserver(() => {
