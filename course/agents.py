@@ -26,7 +26,7 @@ from .dimensions import (
 )
 from .rules import REACH, Rules, perks_in_reach
 from .scoring import raw_score_array
-from .traces import make_friendships, make_transactions
+from .traces import friend_pairs, make_transactions
 from .visibility import months_observed, platform_activity, spending_by_channel
 
 #: What each action costs a typical agent, in CNY ("per month" costs are paid every month).
@@ -65,31 +65,6 @@ _DECAY = 11.0 / 12.0  # 12-month records are kept as moving averages
 __all__ = ["Agents", "ACTIONS", "COSTS_CNY", "REACH"]
 
 
-def _friend_pairs(friendships, population, ids, rng) -> tuple[pd.DataFrame, np.ndarray]:
-    """The friendship frame, and its ties as sorted codes ``a * n + b`` of positions a < b."""
-    n = len(ids)
-    if friendships is None:
-        if n == 1:
-            friendships = pd.DataFrame({"consumer_id": np.array([], dtype=np.int64),
-                                        "friend_id": np.array([], dtype=np.int64)})
-        else:
-            friendships = make_friendships(population, mean_degree=min(8.0, n - 1.0), seed=rng)
-    check_frame(friendships, "friendships", ["consumer_id", "friend_id"])
-    a = friendships["consumer_id"].to_numpy()
-    b = friendships["friend_id"].to_numpy()
-    if not np.array_equal(ids, np.arange(n)):  # ids are not already positions
-        position = pd.Index(ids)
-        a, b = position.get_indexer(a), position.get_indexer(b)
-    if len(a) and ((a < 0) | (a >= n) | (b < 0) | (b >= n)).any():
-        raise ValueError("friendships mention consumer_id values that are not in the "
-                         "population; make them from the same population.")
-    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    codes = lo[lo != hi] * n + hi[lo != hi]
-    if len(codes) and not (np.diff(codes) > 0).all():  # not yet sorted and unique
-        codes = np.unique(codes)
-    return friendships, codes
-
-
 def _spending(transactions, population, ids, rng) -> tuple[dict[str, np.ndarray], int]:
     """Per agent, payments on and off the platform (``spending_by_channel``), and the months."""
     if transactions is None:
@@ -112,7 +87,7 @@ class Agents:
         ids = population["consumer_id"].to_numpy()
         n = len(ids)
         self.n, self.ids, self.rules = n, ids, rules
-        self.initial_friendships, codes = _friend_pairs(friendships, population, ids, rng)
+        self.initial_friendships, codes = friend_pairs(friendships, population, ids, rng)
         self.a, self.b = codes // n, codes % n  # ties, sorted by (a, b)
         self.alive = np.ones(len(codes), dtype=bool)
         self.graph_changed = True

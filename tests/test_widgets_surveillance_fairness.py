@@ -214,7 +214,7 @@ def test_revisiting_a_setting_reuses_the_cache(dial, monkeypatch):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(SW, "policy_accuracy", counting)
+    monkeypatch.setattr(course.surveillance.policies, "policy_accuracy", counting)
     dial.sources["identity"].value = False
     first = len(calls)
     for _ in range(3):

@@ -62,6 +62,9 @@ from .inference import (
     predict_trait,
 )
 from .policies import (
+    DialResult,
+    PolicyMeter,
+    matching_preset,
     policy_accuracy,
     policy_footprint,
     policy_key,
@@ -75,6 +78,9 @@ from .reidentification import (
 )
 
 __all__ = [
+    "DialResult",
+    "PolicyMeter",
+    "matching_preset",
     "DEFAULT_PRECISION",
     "FOOTPRINT_SOURCES",
     "FULL_POLICY",
