@@ -60,9 +60,9 @@ from .fairness import (
     audit,
     calibration,
     four_fifths_ratio,
-    plot_audit,
     selection_rates,
 )
+from .fairness_plot import plot_audit
 from .personas import WhatIf, personas, what_if_dimensions
 from .population import POPULATION_COLUMNS, make_population
 from .rules import ENGAGEMENT_TASKS, EngagementTask, Rules, perks_in_reach

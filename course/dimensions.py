@@ -81,7 +81,7 @@ def credit_history(on_time_rate, late_payments_12m, bills_on_platform) -> np.nda
     Examples
     --------
     >>> round(float(credit_history(1.0, 0, 6)), 3)
-    0.857
+    0.838
     """
     record = np.asarray(on_time_rate, dtype=float) * np.exp(
         -0.25 * np.asarray(late_payments_12m, dtype=float))

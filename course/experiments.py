@@ -10,6 +10,7 @@ draw these results; here they are plain functions, for use on their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -26,8 +27,8 @@ class SimulationCache:
     """Runs of :func:`course.simulate` on one population, kept by (rules, months, seed).
 
     ``run(rules, months, seed)`` simulates on a first request and returns the stored result
-    afterwards. At most ``maxsize`` runs are kept (a 3,000-agent run of 36 months takes
-    about 10 MB); the least recently used go first. ``hits`` and ``misses`` count requests.
+    afterwards. At most ``maxsize`` runs are kept (16 by default; a 3,000-agent run of 36 months
+    takes about 10 MB); the least recently used go first. ``hits`` and ``misses`` count requests.
 
     Examples
     --------
@@ -39,11 +40,21 @@ class SimulationCache:
     """
 
     def __init__(self, population: pd.DataFrame, transactions: pd.DataFrame | None = None,
-                 friendships: pd.DataFrame | None = None, *, maxsize: int = 8):
+                 friendships: pd.DataFrame | None = None, *, maxsize: int = 16):
         check_frame(population, "population", ["consumer_id", "defaulted"])
         self.population, self.transactions, self.friendships = (population, transactions,
                                                                 friendships)
         self._runs = LRUCache(maxsize)
+        self._comparisons = LRUCache(maxsize)
+
+    @property
+    def maxsize(self) -> int:
+        """How many runs are kept (setting it keeps at most that many from then on)."""
+        return self._runs.maxsize
+
+    @maxsize.setter
+    def maxsize(self, value: int) -> None:
+        self._runs.maxsize = self._comparisons.maxsize = int(value)
 
     @property
     def hits(self) -> int:
@@ -59,9 +70,17 @@ class SimulationCache:
             self.population, months=int(months), rules=rules, seed=int(seed),
             transactions=self.transactions, friendships=self.friendships))
 
+    def compare(self, rules: Rules, other: Rules, months: int, seed: int,
+                how: Callable[..., object]) -> object:
+        """``how(run of rules, run of other, seed=seed)``, computed once per setting."""
+        key = (rules, other, int(months), int(seed), how)
+        return self._comparisons.get(key, lambda: how(
+            self.run(rules, months, seed), self.run(other, months, seed), seed=int(seed)))
+
     def clear(self) -> None:
-        """Forget every run."""
+        """Forget every run and comparison."""
         self._runs.clear()
+        self._comparisons.clear()
 
     def __len__(self) -> int:
         return len(self._runs)
@@ -80,6 +99,23 @@ def gaming_by_outcome(result: SimulationResult) -> pd.DataFrame:
 
     One row per month, columns ``will default`` and ``will not default`` (``defaulted`` is
     the fixed 12-month outcome the score is judged against).
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A run of :func:`course.simulate`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month (see above).
+
+    Examples
+    --------
+    >>> from course import make_population, simulate
+    >>> table = gaming_by_outcome(simulate(make_population(300, seed=1), months=6, seed=2))
+    >>> list(table.columns), len(table)
+    (['will default', 'will not default'], 7)
     """
     panel = result.panel
     table = (panel.groupby(["month", "defaulted"], observed=True)["gamed"].mean()
@@ -140,7 +176,28 @@ class IncentiveResult:
 
 def compare_incentives(simulation: SimulationResult, baseline: SimulationResult, *,
                        seed: int) -> IncentiveResult:
-    """Put a run and its no-tasks baseline side by side (see :class:`IncentiveResult`)."""
+    """Put a run and its no-tasks baseline side by side (see :class:`IncentiveResult`).
+
+    Parameters
+    ----------
+    simulation, baseline : SimulationResult
+        A run of your rules, and of the same rules with no tasks on offer.
+    seed : int
+        The seed both were run with.
+
+    Returns
+    -------
+    IncentiveResult
+
+    Examples
+    --------
+    >>> from course import make_population, simulate
+    >>> people = make_population(300, seed=1)
+    >>> mine = simulate(people, months=6, seed=2)
+    >>> none = simulate(people, months=6, seed=2, rules=mine.rules.replace(gameable_tasks=()))
+    >>> compare_incentives(mine, none, seed=2).months
+    6
+    """
     curves = side_by_side(simulation, baseline, ["month", "mean_score", "auc", "gaming"],
                           "no tasks on offer")
     return IncentiveResult(
@@ -152,6 +209,16 @@ def compare_incentives(simulation: SimulationResult, baseline: SimulationResult,
 
 def neutral_rules(rules: Rules) -> Rules:
     """The same rules with a score that pays nothing for platform use or for friends.
+
+    Parameters
+    ----------
+    rules : Rules
+        The rules to neutralise.
+
+    Returns
+    -------
+    Rules
+        Connections weight 0 (others rescaled) and ``platform_use_reward=0``.
 
     Examples
     --------
@@ -167,6 +234,23 @@ def friends_by_start_tier(result: SimulationResult) -> pd.DataFrame:
 
     One row per tier (poor .. excellent), columns ``agents``, ``start``, ``end`` and
     ``change``. Tiers nobody started in are left out.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A run of :func:`course.simulate`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per starting tier (see above).
+
+    Examples
+    --------
+    >>> from course import make_population, simulate
+    >>> table = friends_by_start_tier(simulate(make_population(300, seed=1), months=6, seed=2))
+    >>> list(table.columns)
+    ['agents', 'start', 'end', 'change']
     """
     panel = result.panel
     last = int(panel["month"].max())
@@ -240,7 +324,28 @@ COLUMNS = ["month", "platform_share", "switching_cost", "components", "cross_tie
 
 def compare_dependency(simulation: SimulationResult, neutral: SimulationResult, *,
                        seed: int) -> DependencyResult:
-    """Put a run and its neutral-score run side by side (see :class:`DependencyResult`)."""
+    """Put a run and its neutral-score run side by side (see :class:`DependencyResult`).
+
+    Parameters
+    ----------
+    simulation, neutral : SimulationResult
+        A run of your rules, and of :func:`neutral_rules` of them.
+    seed : int
+        The seed both were run with.
+
+    Returns
+    -------
+    DependencyResult
+
+    Examples
+    --------
+    >>> from course import make_population, simulate
+    >>> people = make_population(300, seed=1)
+    >>> mine = simulate(people, months=6, seed=2)
+    >>> neutral = simulate(people, months=6, seed=2, rules=neutral_rules(mine.rules))
+    >>> compare_dependency(mine, neutral, seed=2).neutral_rules.platform_use_reward
+    0.0
+    """
     curves = side_by_side(simulation, neutral, COLUMNS, "neutral score")
     return DependencyResult(
         rules=simulation.rules, neutral_rules=neutral.rules,

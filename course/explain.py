@@ -162,6 +162,14 @@ def explain(dimensions: pd.DataFrame, consumer_id: object, *, weights: dict | No
         ``contributions``: points each dimension adds; ``changes``: for each dimension, the
         sub-score it would need (others unchanged) to reach the target, and whether that is
         possible; ``cheapest``: the smallest such change. ``print()`` it for a summary.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dims = pd.DataFrame([[0.5] * 5], columns=DIMENSIONS)
+    >>> result = explain(dims, 0)
+    >>> result.score, result.target, result.cheapest.name
+    (650, 700, 'credit_history')
     """
     values = _check_dimensions(dimensions)
     if consumer_id not in values.index:

@@ -48,6 +48,20 @@ def describe_column(population: pd.DataFrame, column: str, group_by: str | None 
     categorical or yes/no column gives the count of each value per group and each group's
     total (``n``).
 
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        The consumers.
+    column : str
+        The column to describe.
+    group_by : str, optional
+        A column to split by; None for everyone together.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (see above).
+
     Examples
     --------
     >>> from course import make_population
@@ -117,6 +131,31 @@ def score_summary(dimensions: pd.DataFrame, population: pd.DataFrame, weights: M
     :func:`course.lotus_score`. ``by_group`` holds, per group: ``n``, ``mean_score``,
     ``share_perk`` (share at or above the first perk threshold, 600), ``default_rate`` (the
     real outcome) and ``auc`` (within the group; NaN when a group has only one outcome).
+
+    Parameters
+    ----------
+    dimensions : pandas.DataFrame
+        From :func:`course.dimension_scores`.
+    population : pandas.DataFrame
+        The consumers (a ``consumer_id`` column, or already indexed like ``dimensions``).
+    weights : dict
+        Any non-negative weights; they are divided by their sum.
+    group_by : str or None
+        The group column, or None for everyone together.
+
+    Returns
+    -------
+    WeightsResult
+
+    Examples
+    --------
+    >>> import course
+    >>> people = course.load_dataset("population")
+    >>> dims = course.dimension_scores(people, course.load_dataset("transactions"),
+    ...                                course.load_dataset("friendships"))
+    >>> result = score_summary(dims, people, course.DEFAULT_WEIGHTS)
+    >>> list(result.by_group.index)
+    ['local', 'migrant']
     """
     if "consumer_id" in population.columns:
         people = align_population(population, dimensions.index)
@@ -161,6 +200,24 @@ def trace_summary(trace: pd.DataFrame) -> pd.DataFrame:
 
     Returns a frame indexed by category with columns ``seen_cny`` (paid through Lotus Pay),
     ``unseen_cny`` (card or cash), ``payments`` and ``seen_share`` (of the category's CNY).
+
+    Parameters
+    ----------
+    trace : pandas.DataFrame
+        One person's payments (rows of :func:`course.make_transactions`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by category (see above).
+
+    Examples
+    --------
+    >>> from course import load_dataset
+    >>> trace = load_dataset("transactions")
+    >>> table = trace_summary(trace[trace["consumer_id"] == 0])
+    >>> list(table.columns)
+    ['seen_cny', 'unseen_cny', 'payments', 'seen_share']
     """
     seen = trace["channel"] == "platform"
     table = pd.DataFrame({
@@ -183,6 +240,16 @@ AGE_LABELS = ["18-29", "30-44", "45-59", "60+"]
 AUDIT_GROUPS = ["hukou", "city_tier", "gender", "age_band", "education"]
 def age_bands(age) -> pd.Series:
     """Put ages into ordered bands 18-29, 30-44, 45-59, 60+.
+
+    Parameters
+    ----------
+    age : array-like
+        Ages in years (18 or more).
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical: ``18-29``, ``30-44``, ``45-59``, ``60+``.
 
     Examples
     --------
@@ -225,6 +292,36 @@ def audit_summary(dimensions: pd.DataFrame, population: pd.DataFrame, *,
 
     ``population`` must be aligned to ``dimensions`` (same consumers, same order) and hold
     the ``group_by`` column (add ``age_band`` with :func:`age_bands` first).
+
+    Parameters
+    ----------
+    dimensions : pandas.DataFrame
+        From :func:`course.dimension_scores`.
+    population : pandas.DataFrame
+        Aligned to ``dimensions``, with ``blacklisted``, ``defaulted`` and ``group_by``.
+    group_by : str
+        The group column.
+    threshold : float
+        Score needed to be selected.
+    weights : dict, optional
+        Any non-negative weights (divided by their sum); default ``DEFAULT_WEIGHTS``.
+
+    Returns
+    -------
+    AuditResult
+        Scores, the :func:`course.audit` table, the same among people who repaid, and
+        :func:`course.calibration`.
+
+    Examples
+    --------
+    >>> import course
+    >>> people = course.load_dataset("population")
+    >>> dims = course.dimension_scores(people, course.load_dataset("transactions"),
+    ...                                course.load_dataset("friendships"))
+    >>> result = audit_summary(dims, people.set_index("consumer_id").loc[dims.index]
+    ...                        .reset_index(), group_by="hukou")
+    >>> round(result.four_fifths_ratio, 2)
+    0.55
     """
     clean = normalise_weights(DEFAULT_WEIGHTS if weights is None else weights)
     scores = lotus_score(dimensions, clean,

@@ -297,7 +297,24 @@ def make_friendships(
 
 
 def friend_lists(friendships: pd.DataFrame) -> pd.DataFrame:
-    """Return both directions of each friendship: one row per (consumer, friend)."""
+    """Return both directions of each friendship: one row per (consumer, friend).
+
+    Parameters
+    ----------
+    friendships : pandas.DataFrame
+        ``consumer_id``, ``friend_id``, each tie once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Twice as many rows: each tie in both directions.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> friend_lists(pd.DataFrame({"consumer_id": [1], "friend_id": [2]})).to_numpy().tolist()
+    [[1, 2], [2, 1]]
+    """
     check_frame(friendships, "friendships", ["consumer_id", "friend_id"])
     swapped = friendships.rename(columns={"consumer_id": "friend_id", "friend_id": "consumer_id"})
     return pd.concat([friendships, swapped[["consumer_id", "friend_id"]]], ignore_index=True)

@@ -38,6 +38,15 @@ def validate_weights(weights: Mapping[str, float] | pd.Series | None) -> dict[st
     ValueError
         If a weight is negative or NaN, a dimension is unknown or missing, or the weights do
         not sum to 1.
+
+    Examples
+    --------
+    >>> validate_weights(None) == DEFAULT_WEIGHTS
+    True
+    >>> validate_weights({**DEFAULT_WEIGHTS, "connections": 0.5})
+    Traceback (most recent call last):
+    ...
+    ValueError: weights must sum to 1, but they sum to 1.45; divide each by 1.45 to rescale them.
     """
     if weights is None:
         return dict(DEFAULT_WEIGHTS)

@@ -57,6 +57,16 @@ def resolve_policy(policy: Mapping | None = None) -> dict:
     * ``payments``, ``bills``, ``identity``, ``friendships``: True to keep that source, False
       to drop it.
 
+    Parameters
+    ----------
+    policy : dict or None
+        A partial data policy; None keeps everything.
+
+    Returns
+    -------
+    dict
+        All seven keys.
+
     Examples
     --------
     >>> policy = resolve_policy({"time": "month", "friendships": False})
@@ -147,6 +157,18 @@ def minimised_dimensions(population: pd.DataFrame, transactions: pd.DataFrame,
     the purchase mix is unknown; without amounts (``amount=None``) spending is unknown and
     category shares count payments instead of yuan; binned amounts use each bin's middle.
     Timestamps do not enter the score, so their precision changes only the unicity.
+
+    Parameters
+    ----------
+    population, transactions, friendships : pandas.DataFrame
+        The course's frames.
+    policy : dict, optional
+        A (partial) data policy, see :func:`resolve_policy`; default keep everything.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`course.dimension_scores` returns.
 
     Examples
     --------

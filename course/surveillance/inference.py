@@ -31,6 +31,13 @@ def category_shares(transactions: pd.DataFrame, *, channel: str = "platform",
     pandas.DataFrame
         Indexed by ``consumer_id``, one column per category in ``CATEGORY_NAMES``; each row
         sums to 1, or to 0 for someone with no payments seen.
+
+    Examples
+    --------
+    >>> from course import load_dataset
+    >>> shares = category_shares(load_dataset("transactions"))
+    >>> bool(((shares.sum(axis=1) - 1).abs() < 1e-9).all())
+    True
     """
     check_frame(transactions, "transactions",
                 ["consumer_id", "category", "amount_cny", "channel"])
@@ -96,6 +103,13 @@ def predict_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     -------
     pandas.Series
         Probability of the trait, indexed by ``consumer_id``, named ``p_<trait>``.
+
+    Examples
+    --------
+    >>> from course import load_dataset
+    >>> p = predict_trait(load_dataset("population"), load_dataset("transactions"), seed=1)
+    >>> p.name, bool(p.between(0, 1).all())
+    ('p_has_children', True)
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -125,6 +139,19 @@ def infer_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
 
     Uses :func:`predict_trait` and scikit-learn's metrics. Someone is flagged when their
     probability is at least 0.5 (the model is class-balanced, so 0.5 is a fair cut).
+
+    Parameters
+    ----------
+    population, transactions : pandas.DataFrame
+        The consumers (with the trait columns) and their payments.
+    trait : str or iterable of str
+        The private traits to infer.
+    channel : {"platform", "all"}
+        Which payments the inference may use.
+    folds : int
+        Folds of the cross-validation.
+    seed : int, numpy.random.Generator or None
+        Shuffles the folds.
 
     Returns
     -------

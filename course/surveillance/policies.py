@@ -45,6 +45,27 @@ def policy_accuracy(population: pd.DataFrame, transactions: pd.DataFrame,
     The same computation as the ``auc`` column of :func:`course.minimisation`:
     :func:`course.minimised_dimensions`, then :func:`course.lotus_score` (blacklist capped),
     then :func:`course.auc` against ``defaulted``.
+
+    Parameters
+    ----------
+    population, transactions, friendships : pandas.DataFrame
+        The course's frames.
+    policy : dict, optional
+        A (partial) data policy; default keep everything.
+    weights : dict, optional
+        Score weights; default ``DEFAULT_WEIGHTS``.
+
+    Returns
+    -------
+    float
+        The AUC.
+
+    Examples
+    --------
+    >>> from course import load_dataset
+    >>> data = [load_dataset(n) for n in ["population", "transactions", "friendships"]]
+    >>> bool(policy_accuracy(*data, {"bills": False}) < policy_accuracy(*data))
+    True
     """
     dims = minimised_dimensions(population, transactions, friendships, policy=policy)
     score = lotus_score(dims[DIMENSIONS], weights,
@@ -60,6 +81,29 @@ def policy_unicity(transactions: pd.DataFrame, policy: Mapping | None = None, *,
     policy's time, place and amount precision; 0.0 when no payments are kept, or none of
     time, place and amount (there is no trace to match). With an int ``seed`` every policy
     gets its own, repeatable draws.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Payments (only those through Lotus Pay count).
+    policy : dict, optional
+        A (partial) data policy; default keep everything.
+    k : int
+        Points the attacker knows.
+    seed : int
+        Seed of the draws.
+
+    Returns
+    -------
+    float
+        Share of people singled out, 0 to 1.
+
+    Examples
+    --------
+    >>> from course import load_dataset
+    >>> trace = load_dataset("transactions")
+    >>> policy_unicity(trace, {"time": None, "place": None, "amount": None})
+    0.0
     """
     policy = resolve_policy(policy)
     return kept_unicity(transactions[transactions["channel"] == "platform"], policy, k=k,
@@ -71,6 +115,25 @@ def policy_footprint(footprints: pd.DataFrame, policy: Mapping | None = None) ->
 
     Dropping a source removes its records; coarsening keeps as many records (so it does not
     change this number), as in the ``mean_footprint`` column of :func:`course.minimisation`.
+
+    Parameters
+    ----------
+    footprints : pandas.DataFrame
+        From :func:`course.footprint`.
+    policy : dict, optional
+        A (partial) data policy; default keep everything.
+
+    Returns
+    -------
+    float
+        Records per person.
+
+    Examples
+    --------
+    >>> from course import footprint, load_dataset
+    >>> held = footprint(*[load_dataset(n) for n in ["population", "transactions", "friendships"]])
+    >>> bool(policy_footprint(held, {"friendships": False}) < policy_footprint(held))
+    True
     """
     policy = resolve_policy(policy)
     return float(footprints[[s for s in FOOTPRINT_SOURCES if policy[s]]].sum(axis=1).mean())
@@ -80,6 +143,19 @@ def policy_point(population: pd.DataFrame, transactions: pd.DataFrame,
                  friendships: pd.DataFrame, policy: Mapping | None = None, *, k: int = 4,
                  weights: Mapping | None = None, seed: int = 0) -> dict:
     """Score accuracy, data footprint and unicity of one data policy.
+
+    Parameters
+    ----------
+    population, transactions, friendships : pandas.DataFrame
+        The course's frames.
+    policy : dict, optional
+        A (partial) data policy; default keep everything.
+    k : int
+        Points the attacker knows.
+    weights : dict, optional
+        Score weights.
+    seed : int
+        Seed of the unicity draws.
 
     Returns
     -------

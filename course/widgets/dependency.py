@@ -99,12 +99,9 @@ class DependencySimulator(SimulationExplorer):
             self.months.value = start["months"]
             self.seed.value = start["seed"]
 
-    def _compute(self) -> DependencyResult:
-        rules = self._rules()
-        self._show_weights(rules)
-        simulation = self._run(rules)
-        neutral = self._run(neutral_rules(rules))
-        return compare_dependency(simulation, neutral, seed=self.seed.value)
+    # _compute (SimulationExplorer): your rules beside the neutral score
+    _compare = staticmethod(compare_dependency)
+    _comparison_rules = staticmethod(neutral_rules)
 
     # Drawing: built once, then the curves and bars move (see IncentiveSimulator)
     def _build(self) -> None:

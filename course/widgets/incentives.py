@@ -128,12 +128,11 @@ class IncentiveSimulator(SimulationExplorer):
             self.months.value = start["months"]
             self.seed.value = start["seed"]
 
-    def _compute(self) -> IncentiveResult:
-        rules = self._rules()
-        self._show_weights(rules)
-        simulation = self._run(rules)
-        baseline = self._run(rules.replace(gameable_tasks=()))
-        return compare_incentives(simulation, baseline, seed=self.seed.value)
+    # _compute (SimulationExplorer): your rules beside the same rules with no tasks on offer
+    _compare = staticmethod(compare_incentives)
+
+    def _comparison_rules(self, rules: Rules) -> Rules:
+        return rules.replace(gameable_tasks=())
 
     # Drawing: the figure is built once; an update moves the curves and, when the data leave
     # the axes, changes the limits (in steps) and redraws the fixed parts (Explorer._render)

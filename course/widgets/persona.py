@@ -294,6 +294,16 @@ def persona_explorer(dimensions: pd.DataFrame, population: pd.DataFrame,
         Display it in a notebook. Drive it from code by setting e.g.
         ``.move_spending.value = 0.5``; ``.result`` holds the new score, tier, perks and
         the :class:`course.Explanation`.
+
+    Examples
+    --------
+    >>> import course
+    >>> people, trace = course.load_dataset("population"), course.load_dataset("transactions")
+    >>> dims = course.dimension_scores(people, trace, course.load_dataset("friendships"))
+    >>> explorer = persona_explorer(dims, people, trace)
+    >>> explorer.move_spending.value = 1.0
+    >>> explorer.result.score_after >= explorer.result.score_before
+    True
     """
     return PersonaExplorer(dimensions, population, transactions, consumer_id=consumer_id,
                            weights=weights)

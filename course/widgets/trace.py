@@ -147,6 +147,15 @@ def trace_explorer(population: pd.DataFrame, transactions: pd.DataFrame, *,
     TraceExplorer
         Display it in a notebook; set ``.picker.consumer_id.value`` to drive it from code.
         ``.result`` holds the trace, the per-category split and the platform view row.
+
+    Examples
+    --------
+    >>> import course
+    >>> explorer = trace_explorer(course.load_dataset("population"),
+    ...                           course.load_dataset("transactions"))
+    >>> explorer.picker.consumer_id.value = 7
+    >>> explorer.result.consumer_id
+    7
     """
     return TraceExplorer(population, transactions, dimensions=dimensions,
                          consumer_id=consumer_id)

@@ -217,6 +217,17 @@ def weights_explorer(dimensions: pd.DataFrame, population: pd.DataFrame, *,
         Display it in a notebook. Set ``.sliders["connections"].value = 0.3`` (or call
         ``.set_weights({...})``) to drive it from code; ``.result`` holds the scores, tier
         shares, AUC and per-group table.
+
+    Examples
+    --------
+    >>> import course
+    >>> people = course.load_dataset("population")
+    >>> dims = course.dimension_scores(people, course.load_dataset("transactions"),
+    ...                                course.load_dataset("friendships"))
+    >>> explorer = weights_explorer(dims, people)
+    >>> explorer.sliders["connections"].value = 0.0
+    >>> round(sum(explorer.result.weights.values()), 6)
+    1.0
     """
     return WeightsExplorer(dimensions, population, group_by=group_by, weights=weights,
                            continuous_update=continuous_update)

@@ -29,8 +29,10 @@ class SimulationExplorer(Explorer):
     """Base of the two simulators: months and seed controls, a reset button, cached runs.
 
     A subclass sets ``self.cache`` (a :class:`SimulationCache`), makes its own controls and
-    calls ``_common_controls(months, seed)`` before ``Explorer.__init__``; its ``_compute``
-    turns the controls into :class:`course.Rules` and simulates them with ``_run`` (cached).
+    calls ``_common_controls(months, seed)`` before ``Explorer.__init__``. It defines
+    ``_rules()`` (the controls as :class:`course.Rules`), ``_comparison_rules(rules)`` (what
+    to compare them with) and ``_compare`` (e.g. :func:`course.compare_incentives`), which
+    ``_compute`` calls on the two (cached) runs.
     Its figure is built once; ``_set_limits`` marks the fixed parts for a redraw only when an
     axis' limits change.
     """
@@ -65,6 +67,14 @@ class SimulationExplorer(Explorer):
             yours.set_data(months, mine[column])
             theirs.set_data(months, other[column])
         return months
+
+    def _compute(self):
+        """Simulate your rules and the comparison rules, and put them side by side (both the
+        runs and the comparison are cached, so a setting seen before is only redrawn)."""
+        rules = self._rules()
+        self._show_weights(rules)
+        return self.cache.compare(rules, self._comparison_rules(rules), self.months.value,
+                                  self.seed.value, self._compare)
 
     def _run(self, rules: Rules) -> SimulationResult:
         return self.cache.run(rules, self.months.value, self.seed.value)

@@ -1,4 +1,4 @@
-# Shortcut: asks course.perks which perks each person holds.
+# Shortcut: asks course.perks_granted which perks each person holds.
 # replaces: switching_cost
 # loses: switching_cost_from_perks
 # caught-by: hidden
