@@ -252,7 +252,7 @@ def test_runs_are_cached_and_the_baseline_is_shared(incentive):
     assert (cache.misses, cache.hits) == (3, 1)
     assert incentive.result is cache.compare(incentive.result.rules,
                                              incentive.result.baseline_rules, 24, 1,
-                                             IW.IncentiveSimulator._compare)
+                                             IW.IncentiveSimulator._side_by_side)
     assert incentive.error is None
 
 

@@ -100,7 +100,7 @@ class DependencySimulator(SimulationExplorer):
             self.seed.value = start["seed"]
 
     # _compute (SimulationExplorer): your rules beside the neutral score
-    _compare = staticmethod(compare_dependency)
+    _side_by_side = staticmethod(compare_dependency)
     _comparison_rules = staticmethod(neutral_rules)
 
     # Drawing: built once, then the curves and bars move (see IncentiveSimulator)

@@ -129,7 +129,7 @@ class IncentiveSimulator(SimulationExplorer):
             self.seed.value = start["seed"]
 
     # _compute (SimulationExplorer): your rules beside the same rules with no tasks on offer
-    _compare = staticmethod(compare_incentives)
+    _side_by_side = staticmethod(compare_incentives)
 
     def _comparison_rules(self, rules: Rules) -> Rules:
         return rules.replace(gameable_tasks=())

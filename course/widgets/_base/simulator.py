@@ -31,7 +31,7 @@ class SimulationExplorer(Explorer):
     A subclass sets ``self.cache`` (a :class:`SimulationCache`), makes its own controls and
     calls ``_common_controls(months, seed)`` before ``Explorer.__init__``. It defines
     ``_rules()`` (the controls as :class:`course.Rules`), ``_comparison_rules(rules)`` (what
-    to compare them with) and ``_compare`` (e.g. :func:`course.compare_incentives`), which
+    to compare them with) and ``_side_by_side`` (e.g. :func:`course.compare_incentives`), which
     ``_compute`` calls on the two (cached) runs.
     Its figure is built once; ``_set_limits`` marks the fixed parts for a redraw only when an
     axis' limits change.
@@ -74,7 +74,7 @@ class SimulationExplorer(Explorer):
         rules = self._rules()
         self._show_weights(rules)
         return self.cache.compare(rules, self._comparison_rules(rules), self.months.value,
-                                  self.seed.value, self._compare)
+                                  self.seed.value, self._side_by_side)
 
     def _run(self, rules: Rules) -> SimulationResult:
         return self.cache.run(rules, self.months.value, self.seed.value)
