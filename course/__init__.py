@@ -96,7 +96,6 @@ from .surveillance import (
     category_shares,
     coarsen,
     footprint,
-    infer_trait,
     minimisation,
     minimised_dimensions,
     policy_accuracy,
@@ -104,9 +103,10 @@ from .surveillance import (
     policy_point,
     policy_unicity,
     precision_label,
-    predict_trait,
     resolve_policy,
     resolve_precision,
+    trait_inference_metrics,
+    trait_probabilities,
     unicity,
     unicity_table,
 )
@@ -130,6 +130,8 @@ RENAMED: dict[str, str] = {
     "perks": "perks_granted",
     "tier": "tiers",
     "PERK_VALUES_CNY": "PERKS",
+    "infer_trait": "trait_inference_metrics",
+    "predict_trait": "trait_probabilities",
 }
 
 
@@ -186,10 +188,11 @@ __all__ = [
     "perks_in_reach", "set_weight", "simulate",
     # lesson 07: surveillance
     "FOOTPRINT_SOURCES", "FULL_POLICY", "MINIMISATION_SCENARIOS", "PRECISIONS",
-    "anonymity_sets", "category_shares", "coarsen", "footprint", "infer_trait",
+    "anonymity_sets", "category_shares", "coarsen", "footprint",
     "minimisation", "minimised_dimensions", "policy_accuracy", "policy_footprint",
-    "policy_point", "policy_unicity", "precision_label", "predict_trait", "resolve_policy",
-    "resolve_precision", "unicity", "unicity_table",
+    "policy_point", "policy_unicity", "precision_label", "resolve_policy",
+    "resolve_precision", "trait_inference_metrics", "trait_probabilities", "unicity",
+    "unicity_table",
     # lesson 08: fairness
     "FOUR_FIFTHS", "AuditResult", "age_bands", "audit", "audit_summary", "calibration",
     "four_fifths_ratio", "plot_audit", "selection_rates",

@@ -4,8 +4,9 @@ Four tools, each a pure function over the course's tidy frames:
 
 * :func:`footprint` — data points held per person, by source (payments, bills, identity,
   friendships);
-* :func:`infer_trait` — predict a private trait (parenthood, heavy gaming) from what people
-  buy, and say how well it works compared with guessing;
+* :func:`trait_inference_metrics` — predict a private trait (parenthood, heavy gaming) from
+  what people buy (:func:`trait_probabilities`), and say how well it works compared with
+  guessing;
 * :func:`unicity` — the share of people singled out by ``k`` random points of their payment
   trace, at a chosen coarseness of time, place and amount (de Montjoye et al., "Unique in the
   shopping mall", *Science* 347, 2015);
@@ -58,8 +59,8 @@ from .footprints import (
 )
 from .inference import (
     category_shares,
-    infer_trait,
-    predict_trait,
+    trait_inference_metrics,
+    trait_probabilities,
 )
 from .policies import (
     DialResult,
@@ -92,7 +93,7 @@ __all__ = [
     "category_shares",
     "coarsen",
     "footprint",
-    "infer_trait",
+    "trait_inference_metrics",
     "kept_unicity",
     "minimisation",
     "minimised_dimensions",
@@ -102,9 +103,22 @@ __all__ = [
     "policy_point",
     "policy_unicity",
     "precision_label",
-    "predict_trait",
+    "trait_probabilities",
     "resolve_policy",
     "resolve_precision",
     "unicity",
     "unicity_table",
 ]
+
+
+def __getattr__(name: str):
+    # Old names, kept for one release (see course.RENAMED)
+    if name in ("infer_trait", "predict_trait"):
+        import warnings
+
+        new = {"infer_trait": "trait_inference_metrics",
+               "predict_trait": "trait_probabilities"}[name]
+        warnings.warn(f"course.surveillance.{name} is deprecated and will be removed in the next "
+                      f"release; use course.{new}.", DeprecationWarning, stacklevel=2)
+        return globals()[new]
+    raise AttributeError(f"module 'course.surveillance' has no attribute {name!r}")

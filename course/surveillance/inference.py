@@ -75,7 +75,7 @@ def _trait_target(population: pd.DataFrame, trait: str) -> np.ndarray:
     return y
 
 
-def predict_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
+def trait_probabilities(population: pd.DataFrame, transactions: pd.DataFrame, *,
                   trait: str = "has_children", channel: str = "platform", folds: int = 5,
                   seed: int | np.random.Generator | None = None) -> pd.Series:
     """Predict a private trait from category spending shares, out of sample.
@@ -107,7 +107,7 @@ def predict_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     Examples
     --------
     >>> from course import load_dataset
-    >>> p = predict_trait(load_dataset("population"), load_dataset("transactions"), seed=1)
+    >>> p = trait_probabilities(load_dataset("population"), load_dataset("transactions"), seed=1)
     >>> p.name, bool(p.between(0, 1).all())
     ('p_has_children', True)
     """
@@ -131,13 +131,13 @@ def predict_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     return pd.Series(p, index=X.index, name=f"p_{trait}")
 
 
-def infer_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
+def trait_inference_metrics(population: pd.DataFrame, transactions: pd.DataFrame, *,
                 trait: str | Iterable[str] = ("has_children", "heavy_gamer"),
                 channel: str = "platform", folds: int = 5,
                 seed: int | np.random.Generator | None = None) -> pd.DataFrame:
     """Say how well purchases reveal private traits, against guessing.
 
-    Uses :func:`predict_trait` and scikit-learn's metrics. Someone is flagged when their
+    Uses :func:`trait_probabilities` and scikit-learn's metrics. Someone is flagged when their
     probability is at least 0.5 (the model is class-balanced, so 0.5 is a fair cut).
 
     Parameters
@@ -165,7 +165,7 @@ def infer_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     Examples
     --------
     >>> from course import load_dataset
-    >>> report = infer_trait(load_dataset("population"), load_dataset("transactions"),
+    >>> report = trait_inference_metrics(load_dataset("population"), load_dataset("transactions"),
     ...                      trait="has_children", seed=1)
     >>> auc_row = report[report["metric"] == "roc_auc"].iloc[0]
     >>> bool(auc_row["value"] > auc_row["baseline"] + 0.2)
@@ -184,7 +184,7 @@ def infer_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     rng = as_generator(seed)
     rows = []
     for name in traits:
-        p = predict_trait(population, transactions, trait=name, channel=channel, folds=folds,
+        p = trait_probabilities(population, transactions, trait=name, channel=channel, folds=folds,
                           seed=rng).to_numpy()
         y = _trait_target(population, name)
         flagged = p >= 0.5

@@ -48,7 +48,8 @@ GROUPS: dict[str, list[str]] = {
         "neutral_rules", "friends_by_start_tier", "compare_dependency", "DependencyResult",
         "widgets.dependency_simulator", "widgets.DependencySimulator"],
     "Lesson 07 — surveillance": [
-        "footprint", "FOOTPRINT_SOURCES", "category_shares", "predict_trait", "infer_trait",
+        "footprint", "FOOTPRINT_SOURCES", "category_shares", "trait_probabilities",
+        "trait_inference_metrics",
         "PRECISIONS", "resolve_precision", "precision_label", "coarsen", "anonymity_sets",
         "unicity", "unicity_table", "FULL_POLICY", "MINIMISATION_SCENARIOS", "resolve_policy",
         "minimised_dimensions", "minimisation", "policy_accuracy", "policy_footprint",
