@@ -47,8 +47,8 @@ rewarded the score predicts default worse (Goodhart's law). Slow-moving traits (
 assets, age, phone tenure, car and property) are held fixed.
 
 The dimensions and scores are computed each month with the package's own functions
-(:mod:`course.dimensions`, :func:`course.lotus_score`, :func:`course.tier`,
-:func:`course.perks`); the monthly AUC equals :func:`course.auc`'s. The agents' state and
+(:mod:`course.dimensions`, :func:`course.lotus_score`, :func:`course.tiers`,
+:func:`course.perks_granted`); the monthly AUC equals :func:`course.repayment_auc`'s. The agents' state and
 monthly step are in :mod:`course.agents`; this module runs the months and records them.
 """
 
@@ -370,11 +370,11 @@ def _graph_stats(agents: Agents, score: np.ndarray, last) -> tuple[int, float]:
     return components, cross
 
 def _aucs(agents: Agents, score: np.ndarray) -> np.ndarray:
-    """Each month's AUC of the score against ``defaulted``: course.auc's value.
+    """Each month's AUC of the score against ``defaulted``: course.repayment_auc's value.
 
     Scores are whole numbers from 350 to 950, so the AUC (the chance that a random
     non-defaulter outscores a random defaulter, ties counting half) is computed from how
-    many of each kind have each score: the same number as :func:`course.auc`, ~30 times
+    many of each kind have each score: the same number as :func:`course.repayment_auc`, ~30 times
     faster for large populations.
     """
     bad = agents.defaulted

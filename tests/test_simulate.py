@@ -223,7 +223,7 @@ def test_summary_agrees_with_the_panel(short, small):
     np.testing.assert_allclose(shares.sum(axis=1), 1.0)
     np.testing.assert_allclose(shares["share_poor"], by_month["tier"].apply(
         lambda t: (t == "poor").mean()))
-    # The AUC is course.auc of each month's scores against the fixed outcome
+    # The AUC is course.repayment_auc of each month's scores against the fixed outcome
     for month, group in by_month:
         assert summary.loc[month, "auc"] == pytest.approx(
             course.repayment_auc(group["score"], group["defaulted"]), abs=1e-12)

@@ -282,7 +282,7 @@ def test_inference_is_no_better_than_guessing_for_a_shuffled_trait(default_data,
     assert 0.44 < report.set_index("metric").loc["roc_auc", "value"] < 0.56
 
 
-def test_predict_trait_gives_out_of_fold_probabilities(small):
+def test_trait_probabilities_are_out_of_fold(small):
     p = trait_probabilities(small["population"], small["transactions"], trait="heavy_gamer", seed=2)
     assert p.name == "p_heavy_gamer" and len(p) == len(small["population"])
     assert p.between(0, 1).all()

@@ -44,7 +44,7 @@ def policy_accuracy(population: pd.DataFrame, transactions: pd.DataFrame,
 
     The same computation as the ``auc`` column of :func:`course.minimisation`:
     :func:`course.minimised_dimensions`, then :func:`course.lotus_score` (blacklist capped),
-    then :func:`course.auc` against ``defaulted``.
+    then :func:`course.repayment_auc` against ``defaulted``.
 
     Parameters
     ----------
