@@ -48,8 +48,9 @@ assets, age, phone tenure, car and property) are held fixed.
 
 The dimensions and scores are computed each month with the package's own functions
 (:mod:`course.dimensions`, :func:`course.lotus_score`, :func:`course.tiers`,
-:func:`course.perks_granted`); the monthly AUC equals :func:`course.repayment_auc`'s. The agents' state and
-monthly step are in :mod:`course.agents`; this module runs the months and records them.
+:func:`course.perks_granted`); the monthly AUC equals :func:`course.repayment_auc`'s. The
+agents' state and monthly step are in :mod:`course.agents`; this module runs the months and
+records them.
 """
 
 from __future__ import annotations
