@@ -63,6 +63,7 @@ GROUPS: dict[str, list[str]] = {
 }
 
 _SECTION = re.compile(r"^([A-Z][A-Za-z ]+)\n-{3,}\n", re.M)
+_ROLE = re.compile(r":(func|class|mod|meth|attr|data|obj):`~?([^`]+)`")
 
 
 def public_names() -> set[str]:
@@ -89,6 +90,7 @@ def _signature(name: str, obj) -> str:
 def _markdown(doc: str) -> str:
     """numpydoc sections as Markdown: bold headings, parameter lists, examples as code."""
     out = []
+    doc = _ROLE.sub(r"``\2``", doc)  # :func:`course.x` -> ``course.x`` (no Sphinx roles here)
     parts = _SECTION.split(doc)
     out.append(parts[0].strip())
     for title, body in zip(parts[1::2], parts[2::2], strict=True):
