@@ -194,8 +194,12 @@ def _cmd_feedback(args) -> int:
 
 
 def _cmd_grades(args) -> int:
-    from .grading.results.grades import format_questions, grade_tables, text_histogram, \
-        write_grade_tables
+    from .grading.results.grades import (
+        format_questions,
+        grade_tables,
+        text_histogram,
+        write_grade_tables,
+    )
 
     layout = _layout(args)
     grading_dir = _grading_dir(args)
@@ -298,9 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Copy each submission into the grading folder and autograde it with "
                     "nbgrader, each kernel in a bubblewrap sandbox, N at a time, flagging "
                     "submissions that tamper with the tests. The submissions folder is never "
-                    "modified. Unchanged submissions already graded are not graded again. It may use nbgrader's "
-                    "<student>/<assignment>/<notebook>.ipynb layout or hold <student>.ipynb "
-                    "files.")
+                    "modified. Unchanged submissions already graded are not graded again. It "
+                    "may use nbgrader's <student>/<assignment>/<notebook>.ipynb layout or "
+                    "hold <student>.ipynb files.")
     autograde.add_argument("assignment", metavar="ASSIGNMENT",
                            help="the assignment, e.g. ps1-build-the-score (see exercises/)")
     autograde.add_argument("--submissions", metavar="DIR", required=True,

@@ -139,7 +139,7 @@ def make_population(
     >>> people = make_population(1000, seed=1)
     >>> people.shape[0]
     1000
-    >>> 0.03 < people["defaulted"].mean() < 0.11
+    >>> bool(0.03 < people["defaulted"].mean() < 0.11)
     True
     """
     n = check_count(n, "n", minimum=1)
