@@ -26,8 +26,8 @@ from .test_grading_support import (
     full_marks_answers,
     solution_source,
     student_notebook,
-    wrong_answer,
     write,
+    wrong_answer,
 )
 
 COURSE = str(Path(sys.executable).parent / "course")

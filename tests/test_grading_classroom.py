@@ -23,8 +23,8 @@ from .test_grading_support import (
     snapshot,
     solution_source,
     student_notebook,
-    wrong_answer,
     write,
+    wrong_answer,
 )
 
 pytestmark = pytest.mark.slow

@@ -86,7 +86,7 @@ def assignments_in(folder: Path) -> list[str]:
 
 
 def is_course_folder(path: Path) -> bool:
-    """Whether ``path`` is a Scored course folder: nbgrader_config.py and solutions/ or exercises/."""
+    """Whether ``path`` is a course folder: nbgrader_config.py, and solutions/ or exercises/."""
     return (path / "nbgrader_config.py").is_file() and (
         (path / "solutions").is_dir() or (path / "exercises").is_dir())
 

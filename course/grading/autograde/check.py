@@ -4,7 +4,8 @@ The notebook is copied into a temporary nbgrader course directory and autograded
 the same grading function as ``course autograde`` and the release gate
 (:func:`~course.grading.autograde.worker.grade_job`: the guard, and the bubblewrap sandbox where
 it works — as root with bubblewrap installed; elsewhere, such as a student's laptop, the kernel
-runs unsandboxed as the learner, and the report says so). Which tests run depends on what the course folder
+runs unsandboxed as the learner, and the report says so).
+Which tests run depends on what the course folder
 holds:
 
 * a full checkout has ``solutions/``: the notebook is graded with **all** the tests, visible

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..layout import GradingError, Layout, check_outside
