@@ -118,10 +118,16 @@ def recorded(db_url: str, assignment: str) -> dict[str, tuple[str, dict]]:
     return {row[0]: (row[1], json.loads(row[2])) for row in rows}
 
 
-def merge(grading_root: Path, db_url: str, assignment: str, result: dict, key: str) -> None:
-    """Put one worker's result into the grading folder and its gradebook, atomically."""
+def merge(grading_root: Path, db_url: str, assignment: str, result: dict,
+          key: str) -> str | None:
+    """Put one worker's result into the grading folder and its gradebook, atomically.
+
+    Returns how late the submission was and what that cost (None if on time or no due date).
+    """
     from nbgrader.api import Gradebook
     from sqlalchemy import text
+
+    from ..term.deadlines import apply_late_penalty
 
     student = result["student"]
     dest = grading_root / "autograded" / student / assignment
@@ -165,7 +171,9 @@ def merge(grading_root: Path, db_url: str, assignment: str, result: dict, key: s
         gb.db.execute(text(f"INSERT INTO {STATUS_TABLE} (assignment, student, digest, outcome)"
                            " VALUES (:a, :s, :d, :o)"),
                       {"a": assignment, "s": student, "d": key, "o": json.dumps(outcome)})
-        gb.db.commit()  # grades, comments, flag and status: one transaction
+        late = apply_late_penalty(gb, assignment, student)
+        gb.db.commit()  # grades, comments, flag, late penalty and status: one transaction
+    return late
 
 
 class Progress:
@@ -270,9 +278,10 @@ def autograde_batch(layout: Layout, assignment: str, grading_root: Path, db_url:
             futures = [pool.submit(run, sub) for sub in todo]
             for future in as_completed(futures):
                 result = future.result()
-                merge(grading_root, db_url, assignment, result, keys[result["student"]])
+                late = merge(grading_root, db_url, assignment, result, keys[result["student"]])
                 shutil.rmtree(result["workdir"], ignore_errors=True)
                 outcome = _outcome(assignment, result)
+                outcome.notes += [late] if late else []
                 outcomes[outcome.student] = outcome
                 progress.update(bool(outcome.report.error))
                 emit(outcome)
