@@ -285,6 +285,9 @@ def test_canvas_fill_changes_only_the_assignment_column(tmp_path):
             assert a == b, (i, j)
     assert len(before) == len(after) and all(len(a) == len(b) for a, b in zip(before, after))
     assert any("latecomer" in n for n in export.notes)
+    assert not any("worth" in n for n in export.notes)
+    other = canvas_fill(CANVAS, tmp_path / "other.csv", A, 15, grades_for_canvas())
+    assert any("worth 20.00 points in Canvas, the assignment 15" in n for n in other.notes)
 
 
 def test_canvas_new_column_with_points_possible(tmp_path):
