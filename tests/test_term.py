@@ -348,3 +348,18 @@ def test_moodle_export_quotes_formulas(tmp_path):
 def test_safe_cell():
     assert [safe_cell(x) for x in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "Ada", "", None)] == \
         ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "Ada", "", ""]
+
+
+def test_extension_granted_before_the_submission_exists(gb):
+    roster.import_roster(gb, roster.read_roster(CANVAS))
+    deadlines.set_due(gb, A, DUE, penalty_per_day=10)
+    deadlines.grant_extension(gb, A, "wangxm", "+2d")  # nothing handed in yet
+    submit(gb, "wangxm", at=DUE_UTC + timedelta(hours=26))
+    submit(gb, "wchen", at=DUE_UTC + timedelta(hours=26))
+    # what the grading merge does for each submission, inside its transaction
+    assert deadlines.apply_late_penalty(gb, A, "wangxm") is None
+    assert deadlines.apply_late_penalty(gb, A, "wchen") == "submitted 1 day 2 h late: \u221220%"
+    gb.db.commit()
+    assert gb.find_submission(A, "wangxm").extension == timedelta(days=2)
+    assert deadlines.penalty_of(gb.find_submission(A, "wangxm")) == 0
+    assert deadlines.penalty_of(gb.find_submission(A, "wchen")) == pytest.approx(4.0)

@@ -101,10 +101,12 @@ def _late_lines(gb, assignment: str) -> list[str]:
 
 
 def cmd_due(args) -> int:
-    from .deadlines import late_policy, set_due
+    from ..layout import find_layout
+    from .deadlines import check_due, late_policy, set_due
 
+    find_layout(args.root).require(args.assignment)
+    check_due(args.datetime, args.penalty_per_day, args.zero_after)  # before anything is made
     layout, folder = _folder(args, create=True)
-    layout.require(args.assignment)
     with folder.ws.api.gradebook as gb:
         due, changed = set_due(gb, args.assignment, args.datetime,
                                penalty_per_day=args.penalty_per_day,

@@ -44,9 +44,9 @@ def parse_due(text: str) -> datetime:
         raise GradingError(f"{text!r} is not an ISO 8601 date and time; write it like "
                            "2026-12-04T17:00+08:00 (or 2026-12-04T09:00Z for UTC).") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
+        example = value if "T" in value or " " in value else f"{value}T23:59"
         raise GradingError(f"{text!r} has no time zone, so nobody can tell when it is; add one, "
-                           f"e.g. {value}{'T23:59' if 'T' not in value and ' ' not in value else ''}"
-                           "+08:00 (or Z for UTC).")
+                           f"e.g. {example}+08:00 (or Z for UTC).")
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
@@ -77,13 +77,7 @@ def set_due(gb, assignment: str, due_text: str, *, penalty_per_day: float = 0.0,
 
     Returns the due date (naive UTC) and how many submissions' penalties changed.
     """
-    due = parse_due(due_text)
-    if not 0 <= penalty_per_day <= 100:
-        raise GradingError(f"--penalty-per-day is a percentage of the points, from 0 to 100, "
-                           f"not {penalty_per_day:g}.")
-    if zero_after_days is not None and zero_after_days <= 0:
-        raise GradingError(f"--zero-after is a number of days after the due date (more than 0), "
-                           f"not {zero_after_days:g}.")
+    due = check_due(due_text, penalty_per_day, zero_after_days)
     ensure_tables(gb)
     record = gb.update_or_create_assignment(assignment)
     record.duedate = due
@@ -93,6 +87,19 @@ def set_due(gb, assignment: str, due_text: str, *, penalty_per_day: float = 0.0,
                                               zero_after_days=zero_after_days))
     changed = reapply_late_penalties(gb, assignment)  # commits
     return due, changed
+
+
+def check_due(due_text: str, penalty_per_day: float = 0.0,
+              zero_after_days: float | None = None) -> datetime:
+    """The due date (naive UTC) if it and the policy are valid, else a :class:`GradingError`."""
+    due = parse_due(due_text)
+    if not 0 <= penalty_per_day <= 100:
+        raise GradingError(f"--penalty-per-day is a percentage of the points, from 0 to 100, "
+                           f"not {penalty_per_day:g}.")
+    if zero_after_days is not None and zero_after_days <= 0:
+        raise GradingError(f"--zero-after is a number of days after the due date (more than 0), "
+                           f"not {zero_after_days:g}.")
+    return due
 
 
 def late_policy(gb, assignment: str) -> LatePolicy | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..layout import STUDENT_ID, GradingError
@@ -277,5 +277,3 @@ def has_roster(gb) -> bool:
     ensure_tables(gb)
     return gb.db.execute(ROSTER.select().limit(1)).first() is not None
 
-
-ENTRY_FIELDS = [f.name for f in fields(RosterEntry)]
