@@ -153,6 +153,10 @@ def test_a_term_walk(term, capsys):
     assert re.search(r"Task \( ?not graded yet / 5\.0 ?\)", text), text[:2000]
     assert "submitted 1 day 2 h late: \u221220% (4.0 points taken off)" in text
     assert "provisional" in text
+    mallory = grading / "feedback" / "mallory" / PS1 / PS1_NB.replace(".ipynb", ".html")
+    html = mallory.read_text(encoding="utf-8")  # no timestamp: the student is told nothing
+    assert 'class="late"' not in html and "timestamp.txt" not in html
+    assert 'class="late"' in page.read_text(encoding="utf-8")
     with zipfile.ZipFile(grading / f"feedback-{PS1}.zip") as archive:
         assert sorted(archive.namelist()) == ["mallory.html", "wangxm.html", "wchen.html"]
 
@@ -213,3 +217,4 @@ def test_a_term_walk(term, capsys):
     assert by_email["xiaoming.wang@example.edu"][1:5] == ["S1002", "小明", "王", "17"]
     assert by_email["mallory@example.edu"][2] == "'" + HYPERLINK
     assert by_email["wei.chen@example.edu"][4:] == ["19", "19/20"]
+    assert by_email["mallory@example.edu"][4:] == ["0", "0/20"]  # no timestamp: nothing said

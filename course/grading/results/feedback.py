@@ -79,7 +79,8 @@ class GradingNotes(Preprocessor):
                                                    info["student"])
             pending = {g.name for g in notebook.grades
                        if g.manual_score is None and g.auto_score is None}
-            info["late"] = lateness_of(gb, info["assignment"], info["student"]).description
+            lateness = lateness_of(gb, info["assignment"], info["student"])
+            info["late"] = None if lateness.unknown else lateness.description
         count = 0
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})

@@ -263,6 +263,7 @@ def lms_export(args, layout, tables, grading_dir: Path) -> list[str]:
     from ..autograde.classroom import GradingFolder
     from ..layout import check_outside
     from ..results.lms import LmsGrade, canvas_fill, moodle_export
+    from .deadlines import UNKNOWN
     from .roster import roster_map
 
     folder = GradingFolder(grading_dir, layout, create=False)
@@ -274,7 +275,7 @@ def lms_export(args, layout, tables, grading_dir: Path) -> list[str]:
             continue  # nothing could be graded: left blank in the LMS
         person = people.get(row.student)
         feedback = f"{row.score:g}/{row.max_score:g}"
-        if row.late:
+        if row.late and row.late != UNKNOWN:  # for the student: only what is known
             feedback += f"; {row.late}"
         if row.awaiting_manual_grading:
             feedback += (f"; provisional: {row.awaiting_manual_grading} answer(s) not graded "

@@ -33,6 +33,8 @@ from .tables import EXTENSIONS, LATE_POLICY, ensure_tables
 
 DAY = 86400.0
 _RELATIVE = re.compile(r"^\+(\d+(?:\.\d+)?)d$")
+#: What the instructor's tables say of a submission without timestamp.txt (not the student's).
+UNKNOWN = "handed in without timestamp.txt: lateness unknown, no late penalty"
 
 
 def parse_due(text: str) -> datetime:
@@ -210,8 +212,7 @@ def assess(policy: LatePolicy | None, submission) -> Lateness:
     if submission.assignment.duedate is None:
         return Lateness(0.0, 0.0, None)
     if submission.timestamp is None:
-        return Lateness(None, 0.0, "handed in without timestamp.txt: lateness unknown, no late "
-                                   "penalty")
+        return Lateness(None, 0.0, UNKNOWN)
     seconds = float(submission.total_seconds_late)
     if seconds <= 0:
         return Lateness(0.0, 0.0, None)
