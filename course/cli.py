@@ -166,6 +166,10 @@ def _cmd_autograde(args) -> int:
               "this command again (what was graded is kept; `course grades` lists them too):")
         for problem in collected.problems:
             print(f"  {problem}")
+    from .grading.term.cli import autograde_notes
+
+    for line in autograde_notes(grading_dir, layout, args.assignment, collected):
+        print(line)
     failures = [o for o in outcomes if o.failed]
     if failures:
         kept = sum(1 for o in failures if o.kept)
@@ -182,18 +186,31 @@ def _cmd_feedback(args) -> int:
     from .grading.autograde.classroom import feedback_class
 
     layout = _layout(args)
-    made, problems = feedback_class(layout, args.assignment, _grading_dir(args),
-                                    args.student or None)
+    made, problems, awaiting = feedback_class(layout, args.assignment, _grading_dir(args),
+                                              args.student or None, partial=args.partial)
     for student, paths in made.items():
         for path in paths:
             print(f"  {student:<24} {path}")
     print(f"feedback for {len(made)} student(s); hidden tests and mark schemes are not shown.")
+    if awaiting:
+        what = (f"{sum(awaiting.values())} written answer(s) of {len(awaiting)} student(s) "
+                "still await hand grading (formgrader in the grading folder)")
+        if args.partial:
+            print(f"{what}: their pages say 'not graded yet' and the score is provisional.")
+        else:
+            print(f"{what}: no feedback written for them ({', '.join(sorted(awaiting))}); "
+                  "grade those answers, or pass --partial.", file=sys.stderr)
+    if args.zip and made:
+        from .grading.term.cli import zip_feedback
+
+        print(f"wrote {zip_feedback(_grading_dir(args), args.assignment, made)}")
     for problem in problems:
         print(f"  no feedback for {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if problems or (awaiting and not args.partial) else 0
 
 
 def _cmd_grades(args) -> int:
+    from .grading.autograde.classroom import GradingFolder
     from .grading.results.grades import (
         format_questions,
         grade_tables,
@@ -201,10 +218,14 @@ def _cmd_grades(args) -> int:
         write_grade_tables,
     )
 
+    from .grading.term.cli import check_lms_args, lms_export, regrade_lines
+
+    check_lms_args(args)
     layout = _layout(args)
     grading_dir = _grading_dir(args)
     tables = grade_tables(layout, args.assignment, grading_dir)
-    out = Path(args.out).expanduser() if args.out else grading_dir / "grades"
+    lms = lms_export(args, layout, tables, grading_dir) if args.lms else []  # refuses first
+    out = Path(args.out).expanduser() if args.out and not args.lms else grading_dir / "grades"
     paths = write_grade_tables(tables, out, layout)
     students = tables.students
     scores = students["score"].dropna()
@@ -223,11 +244,18 @@ def _cmd_grades(args) -> int:
               "totals count those as 0 for now.")
     print("\nper question:")
     print(format_questions(tables.questions))
-    print("\nscores:")
+    provisional = f" (provisional: {tables.awaiting} answer(s) not graded yet count as 0)" \
+        if tables.awaiting else ""
+    print(f"\nscores{provisional}:")
     print(text_histogram(students["score"], tables.max_score))
+    regrades = regrade_lines(GradingFolder(grading_dir, layout, create=False), args.assignment)
+    if regrades:
+        print("\n" + "\n".join(regrades))
     print()
     for path in paths:
         print(f"wrote {path}")
+    for line in lms:
+        print(line)
     return 0
 
 
@@ -349,7 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the assignment, e.g. ps1-build-the-score")
     grades.add_argument("--grading-dir", metavar="DIR", help=grading_help)
     grades.add_argument("--out", metavar="DIR",
-                        help="folder for the files (default: grades/ in the grading folder)")
+                        help="folder for the files (default: grades/ in the grading folder); "
+                             "with --lms, the LMS file to write (default: "
+                             "grades/<lms>-<assignment>.csv)")
     grades.set_defaults(func=_cmd_grades)
 
     check = sub.add_parser(
@@ -372,6 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--student", metavar="OUT.zip", required=True,
                         help="where to write the student edition")
     bundle.set_defaults(func=_cmd_bundle)
+
+    from .grading.term.cli import add_parsers  # roster, due, extend, regrade; --lms, --zip
+
+    add_parsers(sub)
     return parser
 
 

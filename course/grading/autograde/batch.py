@@ -85,8 +85,9 @@ def report_of(assignment: str, result: Result) -> GradeReport:
 
 
 def outcome_of(assignment: str, result: Result) -> Outcome:
+    late = [result.extra["late"]] if result.extra.get("late") else []
     return Outcome(result.student, report_of(assignment, result), list(result.flags),
-                   list(result.zeroed), list(result.notes), seconds=result.seconds,
+                   list(result.zeroed), list(result.notes) + late, seconds=result.seconds,
                    failed=result.status == FAILED, kept=result.extra.get("kept"))
 
 

@@ -202,13 +202,18 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
 
 
 def feedback_class(layout: Layout, assignment: str, grading_dir: Path,
-                   students: list[str] | None = None,
-                   ) -> tuple[dict[str, list[Path]], list[str]]:
+                   students: list[str] | None = None, *, partial: bool = False,
+                   ) -> tuple[dict[str, list[Path]], list[str], dict[str, int]]:
     """Make HTML feedback for autograded students (without hidden tests or mark schemes).
 
-    Returns the pages made per student, and one message per student whose feedback failed
-    (the others are still made).
+    Returns the pages made per student, one message per student whose feedback failed (the
+    others are still made), and ``{student: answers not graded yet}`` for the students with
+    written answers still to grade by hand: their feedback is not made unless ``partial``
+    (then their pages say "not graded yet" for those answers). Late penalties are re-applied
+    first, so that pages show them for the hand scores as they are now.
     """
+    from ..term.deadlines import reapply_late_penalties
+
     layout.require(assignment)
     folder = GradingFolder(grading_dir, layout, create=False)
     done = folder.autograded_students(assignment)
@@ -221,13 +226,27 @@ def feedback_class(layout: Layout, assignment: str, grading_dir: Path,
             raise GradingError(f"no autograded {assignment} for {', '.join(unknown)} in "
                                f"{folder.path}.")
         done = [s for s in done if s in students]
+    awaiting = {}
+    with folder.ws.api.gradebook as gb:
+        reapply_late_penalties(gb, assignment)
+        for student in done:
+            try:
+                submission = gb.find_submission(assignment, student)
+            except Exception:  # nbgrader.api.MissingEntry: reported by generate_feedback
+                continue
+            count = sum(1 for nb in submission.notebooks for g in nb.grades
+                        if g.manual_score is None and g.auto_score is None)
+            if count:
+                awaiting[student] = count
     made, problems = {}, []
     for student in done:
+        if student in awaiting and not partial:
+            continue
         try:
             made[student] = folder.ws.generate_feedback(assignment, student)
         except GradingError as error:
             problems.append(f"{student}: {error}")
-    return made, problems
+    return made, problems, awaiting
 
 
 def _write_if_changed(path: Path, text: str) -> None:

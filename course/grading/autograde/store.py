@@ -126,13 +126,16 @@ class Store:
                 "notes": list(result.notes)})
             self.gb.db.commit()
             return result
+        from ..term.deadlines import apply_late_penalty
+
         self._swap_notebooks(assignment, result)
         self._write_grades(assignment, result)
         self._write_status(assignment, result.student, digest, {
             "status": GRADED, "error": result.error, "flags": list(result.flags),
             "zeroed": list(result.zeroed), "notes": list(result.notes), "source": source})
-        self.gb.db.commit()  # grades, comments, flag and status: one transaction
-        return result
+        late = apply_late_penalty(self.gb, assignment, result.student)
+        self.gb.db.commit()  # grades, comments, flag, late penalty and status: one transaction
+        return result.with_(extra={**result.extra, "late": late}) if late else result
 
     def _swap_notebooks(self, assignment: str, result: Result) -> None:
         dest = self.root / "autograded" / result.student / assignment

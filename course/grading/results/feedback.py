@@ -55,3 +55,37 @@ class HideSecrets(Preprocessor):
                     output["traceback"] = [f"{output.get('ename', 'Error')}: "
                                            f"{output.get('evalue', '')}"]
         return cell, resources
+
+
+class GradingNotes(Preprocessor):
+    """Say on the feedback page what is not final: unmarked answers, lateness and penalty.
+
+    Runs after nbgrader's ``GetGrades``. A graded cell whose score is still to be given by
+    hand gets ``metadata.nbgrader.pending`` (the page says "not graded yet", never 0), and
+    the page's resources get ``pending`` (how many) and ``late`` (e.g. "submitted 1 day 3 h
+    late: −10%"), which the course's ``feedback`` template (results/templates) shows.
+    """
+
+    enabled = Bool(True, help="Whether to mark unmarked answers and lateness").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        from ..term.deadlines import lateness_of
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_submission_notebook(info["notebook"], info["assignment"],
+                                                   info["student"])
+            pending = {g.name for g in notebook.grades
+                       if g.manual_score is None and g.auto_score is None}
+            lateness = lateness_of(gb, info["assignment"], info["student"])
+            info["late"] = None if lateness.unknown else lateness.description
+        count = 0
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") or meta.get("task"):
+                meta["pending"] = meta.get("grade_id") in pending
+                count += meta["pending"]
+        info["pending"] = count
+        return nb, resources
