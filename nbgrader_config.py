@@ -10,6 +10,7 @@ repository, so that gradebooks and student work never land in the repository.
 See docs/instructors.md for the workflow.
 """
 
+import importlib.util
 from pathlib import Path
 
 import nbgrader as _nbgrader
@@ -87,7 +88,10 @@ c.GenerateFeedback.preprocessors = [
 # that cost. The page (course/grading/results/templates/feedback/scored.html.j2) extends
 # nbgrader's own feedback template, which nbgrader's API always asks for by name.
 c.HTMLExporter.template_file = "scored.html.j2"
+# The templates come from the installed course package (found without importing it), so a
+# grading folder's copy of this file finds them too.
+_package = Path(importlib.util.find_spec("course").submodule_search_locations[0])
 c.HTMLExporter.extra_template_basedirs = [
-    str(_here / "course" / "grading" / "results" / "templates"),
+    str(_package / "grading" / "results" / "templates"),
     str(Path(_nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
 ]

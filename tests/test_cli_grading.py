@@ -192,17 +192,17 @@ def student_edition(tmp_path_factory):
 def test_student_edition_checks_with_visible_tests_only(student_edition, tmp_path, capsys):
     assert not (student_edition / "solutions").exists()
     # a shortcut that passes the visible tests: only the hidden tests would catch it
-    notebook = write(student_notebook({**full_marks_answers(),
-                                       "fulfilment_score": wrong_answer("fulfilment_fixed_scale")}),
+    shortcut = wrong_answer("behaviour_no_responsible_cap")
+    notebook = write(student_notebook({**full_marks_answers(), "behaviour_score": shortcut}),
                      tmp_path / "shortcut.ipynb")
     code = main(["--root", str(student_edition), "check", str(notebook)])
     out = capsys.readouterr().out
     assert "VISIBLE tests only" in out and "no solutions/ folder" in out
-    assert code == 0 and report_lines(out)["Q1"] == "2/2 passed"
+    assert code == 0 and report_lines(out)["Q2"] == "3/3 passed", out
     # the full checkout grades the same notebook with the hidden tests, and it fails
     assert main(["check", str(notebook)]) == 1
     out = capsys.readouterr().out
-    assert report_lines(out)["Q1"] == "0/2 FAILED" and "ignores a `scale`" in out
+    assert report_lines(out)["Q2"] == "0/3 FAILED", out
 
 
 def test_grading_folder_must_be_new_empty_or_ours(files, capsys):

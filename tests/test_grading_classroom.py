@@ -178,7 +178,8 @@ def test_grades_table_and_per_question_summary(hand_graded, capsys):
     assert questions.loc["design_choice", "mean"] == ALICE_ESSAY_POINTS
     assert (grading / "grades" / f"histogram-{PS1}.png").stat().st_size > 1000
     assert "per question:" in out and "still have written answers" in out
-    assert re.search(r"^scores \(provisional: \d+ answer\(s\) not graded yet count as 0\):$", out, re.M)
+    assert re.search(r"^scores \(provisional: \d+ answer\(s\) not graded yet count as 0\):$",
+                     out, re.M)
 
 
 def test_grades_refuse_an_output_folder_inside_the_repository(hand_graded, capsys):

@@ -10,9 +10,9 @@ import pandas as pd
 
 from ..autograde.classroom import GradingFolder
 from ..layout import GradingError, Layout, check_outside
-from .lms import safe_cell
 from ..term.deadlines import assess, late_policy, reapply_late_penalties
 from ..term.roster import RosterEntry, roster_map
+from .lms import safe_cell
 
 #: Okabe-Ito blue: readable with every common colour-vision deficiency.
 BAR_COLOUR = "#0072B2"
