@@ -74,6 +74,6 @@ c.LateSubmissionPlugin.penalty_method = "none"
 # into the notebook; HideSecrets removes them (and tracebacks that quote them) first.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "course.grading.feedback.HideSecrets",
+    "course.grading.results.feedback.HideSecrets",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

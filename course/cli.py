@@ -65,7 +65,7 @@ def _print_check(check) -> None:
 
 
 def _run_gate(layout, assignments) -> int:
-    from .grading.gate import run_gate
+    from .grading.authoring.gate import run_gate
 
     current = [None]
 
@@ -89,7 +89,7 @@ def _cmd_gate(args) -> int:
 
 
 def _cmd_release(args) -> int:
-    from .grading.release import regenerate
+    from .grading.authoring.release import regenerate
 
     layout = _layout(args)
     written, removed = regenerate(layout, args.assignments or None)
@@ -103,8 +103,8 @@ def _cmd_release(args) -> int:
 
 
 def _cmd_autograde(args) -> int:
-    from .grading.batch import Options
-    from .grading.classroom import autograde_outcomes
+    from .grading.autograde.batch import Options
+    from .grading.autograde.classroom import autograde_outcomes
     from .grading.layout import GradingError
 
     if args.jobs < 1:
@@ -159,7 +159,7 @@ def _cmd_autograde(args) -> int:
 
 
 def _cmd_feedback(args) -> int:
-    from .grading.classroom import feedback_class
+    from .grading.autograde.classroom import feedback_class
 
     layout = _layout(args)
     made, problems = feedback_class(layout, args.assignment, _grading_dir(args),
@@ -174,7 +174,7 @@ def _cmd_feedback(args) -> int:
 
 
 def _cmd_grades(args) -> int:
-    from .grading.grades import format_questions, grade_tables, text_histogram, \
+    from .grading.results.grades import format_questions, grade_tables, text_histogram, \
         write_grade_tables
 
     layout = _layout(args)
@@ -208,7 +208,7 @@ def _cmd_grades(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from .grading.check import check_notebook, format_check
+    from .grading.autograde.check import check_notebook, format_check
 
     result = check_notebook(_layout(args), args.notebook, assignment=args.assignment,
                             visible_only=args.visible_only)
@@ -217,7 +217,7 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_bundle(args) -> int:
-    from .grading.bundle import make_student_bundle
+    from .grading.authoring.bundle import make_student_bundle
 
     path, count = make_student_bundle(_layout(args), args.student)
     print(f"wrote {path}: {count} files, no solutions, hidden tests or mark schemes.")

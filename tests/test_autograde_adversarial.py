@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from course.cli import main
-from course.grading.sandbox import sandbox_problem
+from course.grading.kernel.sandbox import sandbox_problem
 
 from .adversarial.cases import CASES
 from .test_grading_support import PS1, PS1_NB, REPO, grading_snapshot, snapshot

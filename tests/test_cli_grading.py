@@ -167,8 +167,8 @@ def test_check_refuses_a_notebook_of_another_assignment(capsys):
 
 
 def test_check_compares_written_answers_with_the_length_asked():
-    from course.grading.check import CheckResult, format_check
-    from course.grading.reports import CellResult, GradeReport
+    from course.grading.autograde.check import CheckResult, format_check
+    from course.grading.results.reports import CellResult, GradeReport
 
     report = GradeReport(PS1, "you", [CellResult("design_choice", "task", "Q7", None, 5.0)])
     for words, verdict in [(100, " — too short"), (200, ""), (300, " — too long")]:

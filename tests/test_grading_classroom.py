@@ -10,7 +10,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course.cli import main
-from course.grading.release import assignment_secrets
+from course.grading.authoring.release import assignment_secrets
 
 from .test_grading_support import (
     ESSAY,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from course.cli import main
-from course.grading.gate import run_gate
+from course.grading.authoring.gate import run_gate
 from course.grading.notebooks import read_notebook
-from course.grading.release import regenerate
+from course.grading.authoring.release import regenerate
 
 from .test_grading_support import (
     REPO,
@@ -123,7 +123,7 @@ def test_gate_command_exit_codes(broken_toy, capsys):
 def test_release_grading_agrees_with_the_traceback_reading(broken_toy):
     """The fallback (grading a shortcut against the release for real) reaches the same verdict
     as reading the failing line from the full grading's traceback."""
-    from course.grading.gate import _visible_only, load_wrong_answers
+    from course.grading.authoring.gate import _visible_only, load_wrong_answers
     from course.grading.workspace import temporary_workspace
 
     shortcut = [a for a in load_wrong_answers(broken_toy, "toy") if a.name == "square_blatant"]

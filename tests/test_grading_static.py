@@ -10,13 +10,13 @@ import zipfile
 import nbformat
 import pytest
 
-from course.grading.bundle import make_student_bundle, scan_bundle
-from course.grading.classroom import collect_submissions
-from course.grading.feedback import HIDDEN_NOTE, HideSecrets
-from course.grading.gate import apply_wrong_answer, lint_assignment, load_wrong_answers
+from course.grading.authoring.bundle import make_student_bundle, scan_bundle
+from course.grading.autograde.classroom import collect_submissions
+from course.grading.results.feedback import HIDDEN_NOTE, HideSecrets
+from course.grading.authoring.gate import apply_wrong_answer, lint_assignment, load_wrong_answers
 from course.grading.layout import GradingError, Layout, check_outside
 from course.grading.notebooks import canonical_json, find_leaks, read_notebook, secret_lines
-from course.grading.release import (
+from course.grading.authoring.release import (
     assignment_secrets,
     compare_release,
     files_under,
@@ -342,7 +342,7 @@ def test_installed_code_under_tmp_is_not_the_submissions(tmp_path, monkeypatch):
     student's: the guard must not flag library classes with their own __eq__ there."""
     import tempfile
 
-    from course.grading import kernel_guard
+    from course.grading.kernel import kernel_guard
 
     venv, work = tmp_path / "venv", tmp_path / "grading" / "alice"
     work.mkdir(parents=True)

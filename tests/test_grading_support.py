@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course.grading.gate import load_wrong_answers
+from course.grading.authoring.gate import load_wrong_answers
 from course.grading.layout import Layout, find_layout
 
 REPO = find_layout()

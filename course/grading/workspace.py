@@ -28,7 +28,7 @@ import nbformat
 
 from .layout import GradingError, Layout
 from .notebooks import cell_kind, cell_label, nbgrader_meta
-from .reports import CellResult, GradeReport, answer_problem, cell_messages, failed_line
+from .results.reports import CellResult, GradeReport, answer_problem, cell_messages, failed_line
 
 
 @functools.cache

@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from course.grading.batch import Options
-from course.grading.classroom import autograde_outcomes
+from course.grading.autograde.batch import Options
+from course.grading.autograde.classroom import autograde_outcomes
 from course.grading.layout import find_layout
-from course.grading.sandbox import sandbox_problem
+from course.grading.kernel.sandbox import sandbox_problem
 
 from ..test_grading_support import (
     PS1,

@@ -1,13 +1,13 @@
 """Grade a batch of submissions safely: one sandboxed worker each, N at once, merged serially.
 
 Each submission is graded by a worker process of its own (``python -m
-course.grading.batch --worker JOB``) in a **temporary nbgrader course** of its own: a copy of
+course.grading.autograde.batch --worker JOB``) in a **temporary nbgrader course** of its own: a copy of
 the assignment's source and a fresh gradebook that knows only the assignment. The worker runs
 real ``nbgrader autograde`` there, with
 
-* the kernel in the bubblewrap sandbox (:mod:`course.grading.sandbox`), unless
+* the kernel in the bubblewrap sandbox (:mod:`course.grading.kernel.sandbox`), unless
   ``sandbox=False``;
-* nbgrader's Execute preprocessor replaced by :class:`course.grading.guard.GuardedExecute`,
+* nbgrader's Execute preprocessor replaced by :class:`course.grading.kernel.guard.GuardedExecute`,
   which neutralises and reports in-kernel tricks;
 * the rest of nbgrader's pipeline unchanged (test cells overwritten from the gradebook, the
   per-cell timeout, output limits, stderr rules).
@@ -40,12 +40,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .layout import GradingError, Layout
-from .reports import CellResult, GradeReport
+from ..layout import GradingError, Layout
+from ..results.reports import CellResult, GradeReport
 
 STATUS_TABLE = "scored_autograde"
 AUTOGRADE_PREPROCESSORS = [
-    "course.grading.guard.GuardedExecute",
+    "course.grading.kernel.guard.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -224,7 +224,7 @@ def autograde_batch(layout: Layout, assignment: str, grading_root: Path, db_url:
                     emit: Callable[[Outcome], None] | None = None,
                     progress: Progress | None = None) -> list[Outcome]:
     """Grade ``submissions`` (:class:`classroom.Submission`) and merge them; see the module."""
-    from .workspace import Workspace
+    from ..workspace import Workspace
 
     emit = emit or (lambda outcome: None)
     remove_stale_batches()
@@ -309,7 +309,7 @@ def remove_stale_batches() -> list[Path]:
 
 
 def _config_timeout(layout: Layout) -> int:
-    from .workspace import load_config
+    from ..workspace import load_config
 
     return int(load_config(layout).Execute.get("timeout", 60) or 60)
 
@@ -327,7 +327,7 @@ _WORKSPACES: dict = {}
 
 
 def _grading_workspace(layout, grading_root, db_url):
-    from .workspace import Workspace
+    from ..workspace import Workspace
 
     key = (str(grading_root), db_url)
     if key not in _WORKSPACES:
@@ -345,7 +345,7 @@ def _outcome(assignment: str, result: dict) -> Outcome:
 
 def _run_worker(layout, assignment, sub, template, tmp: Path, options: Options, timeout: int,
                 limit: float, uid: int, hide: list[Path]) -> dict:
-    from .sandbox import kill_user_processes
+    from ..kernel.sandbox import kill_user_processes
 
     workdir = Path(tempfile.mkdtemp(prefix="w-", dir=tmp))
     job = {
@@ -360,7 +360,7 @@ def _run_worker(layout, assignment, sub, template, tmp: Path, options: Options, 
     (workdir / "job.json").write_text(json.dumps(job))
     start = time.monotonic()
     with open(workdir / "worker.log", "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "course.grading.batch", "--worker",
+        proc = subprocess.Popen([sys.executable, "-m", "course.grading.autograde.batch", "--worker",
                                  str(workdir / "job.json")], stdout=log, stderr=log,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         try:
@@ -474,10 +474,10 @@ def _grade(job: dict, workdir: Path) -> dict:
     os.environ["JUPYTER_PATH"] = str(share)
     os.environ["JUPYTER_RUNTIME_DIR"] = str(rundir)
     os.environ["IPYTHONDIR"] = str(workdir / "ipython")
-    from .guard import read_guard_log
-    from .layout import Layout
-    from .sandbox import SandboxSpec, write_kernelspec
-    from .workspace import Workspace
+    from ..kernel.guard import read_guard_log
+    from ..layout import Layout
+    from ..kernel.sandbox import SandboxSpec, write_kernelspec
+    from ..workspace import Workspace
 
     layout = Layout(Path(job["root"]))
     course = workdir / "course"
@@ -544,5 +544,5 @@ def _grade(job: dict, workdir: Path) -> dict:
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--worker":
         sys.exit(_worker(Path(sys.argv[2])))
-    print("usage: python -m course.grading.batch --worker JOB.json", file=sys.stderr)
+    print("usage: python -m course.grading.autograde.batch --worker JOB.json", file=sys.stderr)
     sys.exit(2)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import re
 
-from .layout import GradingError, Layout
-from .notebooks import (
+from ..layout import GradingError, Layout
+from ..notebooks import (
     HIDDEN_TESTS,
     MARK_SCHEME,
     SOLUTION,

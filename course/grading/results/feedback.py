@@ -11,7 +11,7 @@ from __future__ import annotations
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from .notebooks import HIDDEN_TESTS, MARK_SCHEME
+from ..notebooks import HIDDEN_TESTS, MARK_SCHEME
 
 HIDDEN_NOTE = "# (hidden tests: not shown)"
 

@@ -1,6 +1,6 @@
 """Start a grading kernel with resource limits, as an unprivileged user.
 
-Run as a *script* (``python .../kernel_launch.py OPTIONS -- -f CONNECTION_FILE``), never
+Run as a *script* (``python .../launch.py OPTIONS -- -f CONNECTION_FILE``), never
 imported: inside the bubblewrap sandbox it is the first program, still root, and it
 
 1. sets the limits: address space (memory), number of processes, size of files written, no

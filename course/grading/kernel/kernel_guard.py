@@ -1,6 +1,6 @@
 """The integrity guard that runs inside a grading kernel, around every test cell.
 
-:class:`course.grading.guard.GuardedExecute` (nbgrader's Execute preprocessor, extended) calls
+:class:`course.grading.kernel.guard.GuardedExecute` (nbgrader's Execute preprocessor, extended) calls
 these functions through Jupyter ``user_expressions`` — evaluated directly, so that IPython's
 input and AST transformers (which a submission may have replaced) never touch them:
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .layout import GradingError, Layout
+from ..layout import GradingError, Layout
 
 _HEADER_KEY = re.compile(r"^#\s*(replaces|loses|caught-by)\s*:\s*(.*?)\s*$")
 

@@ -3,7 +3,7 @@
 nbgrader puts the genuine test cells back from the gradebook, but the submission's own code
 runs first, in the same kernel, and can change what those tests do: register IPython input
 or AST transformers, patch ``numpy.testing`` or ``np.isclose``, rebind ``quiet``, return
-objects that equal anything. :class:`GuardedExecute` runs :mod:`course.grading.kernel_guard`
+objects that equal anything. :class:`GuardedExecute` runs :mod:`course.grading.kernel.kernel_guard`
 in the kernel — installed before the first cell, then before and after each test cell — to
 put all that back and to report it. Its findings go, one JSON object a line, to
 ``guard_log``; :func:`read_guard_log` turns them into the questions to score zero and the
@@ -31,7 +31,7 @@ from jupyter_core.utils import ensure_async, run_sync
 from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
-_GUARD = "__import__('course.grading.kernel_guard', fromlist=['_'])"
+_GUARD = "__import__('course.grading.kernel.kernel_guard', fromlist=['_'])"
 
 
 class GuardError(RuntimeError):

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import GradingError, Layout
-from .notebooks import graded_cells, nbgrader_meta, read_notebook
-from .workspace import GradeReport, grade_in_temporary_course
+from ..layout import GradingError, Layout
+from ..notebooks import graded_cells, nbgrader_meta, read_notebook
+from ..workspace import GradeReport, grade_in_temporary_course
 
 
 @dataclass

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .classroom import GradingFolder
-from .layout import GradingError, Layout, check_outside
+from ..autograde.classroom import GradingFolder
+from ..layout import GradingError, Layout, check_outside
 
 #: Okabe-Ito blue: readable with every common colour-vision deficiency.
 BAR_COLOUR = "#0072B2"
@@ -94,7 +94,7 @@ def _statuses(gb, assignment: str) -> dict[str, dict]:
     """Each student's last autograding outcome for ``assignment`` (see :mod:`.batch`)."""
     from sqlalchemy import text
 
-    from .batch import STATUS_TABLE, _ensure_status_table
+    from ..autograde.batch import STATUS_TABLE, _ensure_status_table
 
     _ensure_status_table(gb)
     rows = gb.db.execute(text(f"SELECT student, outcome FROM {STATUS_TABLE} "

@@ -13,8 +13,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .layout import GradingError, Layout
-from .notebooks import (
+from ..layout import GradingError, Layout
+from ..notebooks import (
     canonical_json,
     describe_difference,
     find_leaks,
@@ -23,7 +23,7 @@ from .notebooks import (
     secret_lines,
     text_lines,
 )
-from .workspace import Workspace
+from ..workspace import Workspace
 
 _IGNORED = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
 
@@ -157,7 +157,7 @@ def regenerate(layout: Layout, assignments: list[str] | None = None,
     assignments are regenerated). Generation runs in a temporary course directory; only
     ``exercises/`` in the repository is written.
     """
-    from .workspace import temporary_workspace
+    from ..workspace import temporary_workspace
 
     names = [layout.require(a) for a in assignments] if assignments else layout.assignments()
     if not layout.has_solutions():

@@ -15,8 +15,8 @@ import json
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .layout import GradingError, Layout
-from .notebooks import all_strings, find_leaks
+from ..layout import GradingError, Layout
+from ..notebooks import all_strings, find_leaks
 from .release import all_secrets
 
 TOP = "scored"

@@ -3,7 +3,7 @@
 Each submission's kernel is started by a kernelspec of its own (written by
 :func:`write_kernelspec`) whose command is
 
-    bwrap <namespaces and mounts> python kernel_launch.py <limits> -- -f {connection_file}
+    bwrap <namespaces and mounts> python launch.py <limits> -- -f {connection_file}
 
 What the kernel sees (see docs/sandbox.md for what this does and does not protect against):
 
@@ -17,7 +17,7 @@ What the kernel sees (see docs/sandbox.md for what this does and does not protec
 * **no network**: a network namespace of its own, with nothing in it but a down loopback;
   Jupyter talks to it over Unix sockets (``KernelManager.transport = "ipc"``), which work
   across the namespace because they are files;
-* **limits** (set by :mod:`kernel_launch` before the kernel starts): address space, number of
+* **limits** (set by :mod:`launch` before the kernel starts): address space, number of
   processes, size of written files, no core dumps; then it drops to a uid of its own, with
   no capabilities, so the process limit is enforced and root's powers are gone;
 * death with its parent. (No ``--new-session``: Jupyter interrupts a kernel by signalling
@@ -38,7 +38,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LAUNCHER = Path(__file__).with_name("kernel_launch.py")
+LAUNCHER = Path(__file__).with_name("launch.py")
 KERNEL_NAME = "scored-sandbox"
 
 #: Defaults: generous for the exercises (the ps1 kernel peaks near 400 MB of address space

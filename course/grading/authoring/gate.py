@@ -15,7 +15,7 @@ answers in ``tests/wrong_answers/<assignment>/``), the gate checks that
 
 All grading happens in temporary nbgrader course directories; the repository is only read.
 
-The wrong answers' format is described in :mod:`course.grading.wrong_answers`.
+The wrong answers' format is described in :mod:`course.grading.authoring.wrong_answers`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import GradingError, Layout
+from ..layout import GradingError, Layout
 from .lint import lint_assignment, lint_clean
-from .notebooks import HIDDEN_TESTS, graded_cells, read_notebook
+from ..notebooks import HIDDEN_TESTS, graded_cells, read_notebook
 from .release import (
     assignment_secrets,
     compare_release,
@@ -36,7 +36,7 @@ from .release import (
     leaks_in_files,
     stale_exercises,
 )
-from .workspace import GradeReport, temporary_workspace
+from ..workspace import GradeReport, temporary_workspace
 from .wrong_answers import WrongAnswer, apply_wrong_answer, load_wrong_answers
 
 __all__ = ["Check", "GateResult", "WrongAnswer", "apply_wrong_answer", "gate_assignment",

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import STUDENT_ID, GradingError, Layout, check_outside, check_student_id
-from .notebooks import graded_cells, read_notebook
-from .workspace import GradeReport, Workspace
+from ..layout import STUDENT_ID, GradingError, Layout, check_outside, check_student_id
+from ..notebooks import graded_cells, read_notebook
+from ..workspace import GradeReport, Workspace
 
 CONFIG_TEMPLATE = '''\
 """nbgrader configuration of a Scored grading folder (written by `course autograde`).
@@ -240,7 +240,7 @@ def autograde_class(layout: Layout, assignment: str, submissions: Path, grading_
     """Autograde every submission found in ``submissions`` into the grading folder.
 
     Each submission is graded in a worker of its own, its kernel sandboxed (see
-    :mod:`course.grading.batch`); ``options`` (:class:`batch.Options`) sets the number of
+    :mod:`course.grading.autograde.batch`); ``options`` (:class:`batch.Options`) sets the number of
     parallel jobs, the sandbox and the limits. One submission that cannot be graded is
     reported and the others go on. Returns the reports; :func:`autograde_outcomes` also gives
     the flags for manual review.
@@ -256,7 +256,7 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
                        db_url: str | None = None, progress=None):
     """As :func:`autograde_class`, returning :class:`batch.Outcome` records."""
     from .batch import Options, autograde_batch, record_not_graded
-    from .sandbox import sandbox_problem
+    from ..kernel.sandbox import sandbox_problem
 
     emit = emit or (lambda line: None)
     options = options or Options()

@@ -1,0 +1,1 @@
+"""What grading gave: per-cell reports, grade tables and histograms, feedback pages."""
