@@ -75,5 +75,8 @@ c.LateSubmissionPlugin.penalty_method = "none"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "course.grading.results.feedback.HideSecrets",
+    "course.grading.results.feedback.DescribeFigures",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# ... and every figure gets an alt text that says what the plot shows (DescribeFigures).
+# `course feedback` then makes the page itself accessible (results/feedback.accessible_page).

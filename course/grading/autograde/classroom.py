@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..layout import STUDENT_ID, GradingError, Layout, check_outside, check_student_id
+from ..results.feedback import accessible_page
 from ..notebooks import graded_cells, read_notebook
 from ..workspace import GradeReport, Workspace
 
@@ -330,6 +331,10 @@ def feedback_class(layout: Layout, assignment: str, grading_dir: Path,
     for student in done:
         try:
             made[student] = folder.ws.generate_feedback(assignment, student)
+            for page in made[student]:
+                if Path(page).suffix == ".html":
+                    html = Path(page).read_text(encoding="utf-8")
+                    Path(page).write_text(accessible_page(html), encoding="utf-8")
         except GradingError as error:
             problems.append(f"{student}: {error}")
     return made, problems
