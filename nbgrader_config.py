@@ -12,6 +12,8 @@ See docs/instructors.md for the workflow.
 
 from pathlib import Path
 
+import nbgrader as _nbgrader
+
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
 _here = Path(__file__).resolve().parent
@@ -66,7 +68,9 @@ c.LimitOutput.max_traceback = 100
 # a Python warning.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"^[^\n]*:\d+: \w*Warning: "
-# Late submissions: no automatic penalty; the instructor decides.
+# Late submissions: nbgrader's own plugin adds nothing; `course due ASSIGNMENT DATETIME
+# --penalty-per-day PCT [--zero-after DAYS]` sets a due date and policy, and `course
+# autograde` applies it (course.grading.term.deadlines) to nbgrader's late_submission_penalty.
 c.LateSubmissionPlugin.penalty_method = "none"
 
 # -- Feedback -----------------------------------------------------------------------------
@@ -75,8 +79,18 @@ c.LateSubmissionPlugin.penalty_method = "none"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "course.grading.results.feedback.HideSecrets",
+    "course.grading.results.feedback.GradingNotes",
     "course.grading.results.feedback.DescribeFigures",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
-# ... and every figure gets an alt text that says what the plot shows (DescribeFigures).
-# `course feedback` then makes the page itself accessible (results/feedback.accessible_page).
+# GradingNotes and the course's feedback page say what is not final: an answer still to be
+# graded by hand reads "not graded yet" (not 0), and the page says how late it was and what
+# that cost. The page (course/grading/results/templates/feedback/scored.html.j2) extends
+# nbgrader's own feedback template, which nbgrader's API always asks for by name.
+# DescribeFigures gives every figure an alt text that says what the plot shows, and `course
+# feedback` makes the page itself accessible (results/feedback.accessible_page).
+c.HTMLExporter.template_file = "scored.html.j2"
+c.HTMLExporter.extra_template_basedirs = [
+    str(_here / "course" / "grading" / "results" / "templates"),
+    str(Path(_nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
+]

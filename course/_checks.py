@@ -47,7 +47,8 @@ def check_count(value, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
-def check_frame(frame, name: str, required: Iterable[str], *, hint: str | None = None) -> pd.DataFrame:
+def check_frame(frame, name: str, required: Iterable[str], *,
+                hint: str | None = None) -> pd.DataFrame:
     """Check that ``frame`` is a DataFrame holding the ``required`` columns.
 
     ``hint`` says where a correct frame comes from; by default the generator and loader of

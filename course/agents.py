@@ -13,18 +13,21 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_frame
+from .constants import DIMENSIONS, SCORE_MAX, SCORE_MIN, SCORE_SPAN
 from .dimensions import (
-    DIMENSIONS,
-    NO_FRIENDS_STANDING,
-    RESPONSIBLE_CATEGORIES,
+    SPEND_WEIGHT,
+    USE_WEIGHT,
     behaviour_preferences,
+    connections_from_totals,
     credit_history,
     fulfilment_capacity,
     identity_characteristics,
+    standing,
 )
-from .rules import Rules
-from .scoring import DEFAULT_WEIGHTS, SCORE_MAX, SCORE_MIN, SCORE_SPAN
-from .traces import make_friendships, make_transactions
+from .rules import REACH, Rules, perks_in_reach
+from .scoring import raw_score_array
+from .traces import friend_pairs, make_transactions
+from .visibility import months_observed, platform_activity, spending_by_channel
 
 #: What each action costs a typical agent, in CNY ("per month" costs are paid every month).
 COSTS_CNY: dict[str, float] = {
@@ -41,8 +44,6 @@ TYPICAL_INCOME_CNY = 6000.0
 #: Need for perks: (late chance / TYPICAL_LATE_CHANCE), clipped to [NEED_MIN, NEED_MAX],
 #: to the power NEED_POWER (``simulate(need_power=...)`` changes it for one run).
 TYPICAL_LATE_CHANCE, NEED_MIN, NEED_MAX, NEED_POWER = 0.07, 0.5, 4.0, 2.0
-#: Score points over which a perk comes into reach (agents' uncertainty about their score).
-REACH = 8.0
 #: Months over which agents weigh a perk's value against a monthly cost.
 HORIZON_MONTHS = 12
 #: One move to the platform: this much more of one's spending, and one more bill.
@@ -61,63 +62,21 @@ ACTIONS = ["paid_with_effort", "moved_to_platform", "verified", "gamed", "droppe
            "added_friend"]
 
 _DECAY = 11.0 / 12.0  # 12-month records are kept as moving averages
-_USE_WEIGHT, _SPEND_WEIGHT = 0.55, 0.65  # defaults of behaviour_preferences, fulfilment_capacity
+__all__ = ["Agents", "ACTIONS", "COSTS_CNY", "REACH"]
 
 
-def _friend_pairs(friendships, population, ids, rng) -> tuple[pd.DataFrame, np.ndarray]:
-    """The friendship frame, and its ties as sorted codes ``a * n + b`` of positions a < b."""
-    n = len(ids)
-    if friendships is None:
-        if n == 1:
-            friendships = pd.DataFrame({"consumer_id": np.array([], dtype=np.int64),
-                                        "friend_id": np.array([], dtype=np.int64)})
-        else:
-            friendships = make_friendships(population, mean_degree=min(8.0, n - 1.0), seed=rng)
-    check_frame(friendships, "friendships", ["consumer_id", "friend_id"])
-    a = friendships["consumer_id"].to_numpy()
-    b = friendships["friend_id"].to_numpy()
-    if not np.array_equal(ids, np.arange(n)):  # ids are not already positions
-        position = pd.Index(ids)
-        a, b = position.get_indexer(a), position.get_indexer(b)
-    if len(a) and ((a < 0) | (a >= n) | (b < 0) | (b >= n)).any():
-        raise ValueError("friendships mention consumer_id values that are not in the "
-                         "population; make them from the same population.")
-    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    codes = lo[lo != hi] * n + hi[lo != hi]
-    if len(codes) and not (np.diff(codes) > 0).all():  # not yet sorted and unique
-        codes = np.unique(codes)
-    return friendships, codes
-
-
-def _payment_habits(transactions, population, ids, rng) -> dict[str, np.ndarray]:
-    """Per agent, on all channels: payments and spending per month, and what it buys."""
+def _spending(transactions, population, ids, rng) -> tuple[dict[str, np.ndarray], int]:
+    """Per agent, payments on and off the platform (``spending_by_channel``), and the months."""
     if transactions is None:
         transactions = make_transactions(population, months=1, seed=rng)
     check_frame(transactions, "transactions", ["consumer_id", "timestamp", "category",
-                                               "amount_cny"])
+                                               "amount_cny", "channel"])
     if not transactions["consumer_id"].isin(ids).all():
         raise ValueError("transactions mention consumer_id values that are not in the "
                          "population; make them from the same population.")
-    months = 1
-    if len(transactions):
-        stamps = pd.to_datetime(transactions["timestamp"])
-        first, last = stamps.min(), stamps.max()
-        months = max(1, (last.year - first.year) * 12 + last.month - first.month + 1)
-    amount = transactions["amount_cny"].to_numpy(dtype=float)
-    category = transactions["category"]
-    per = pd.DataFrame({
-        "consumer_id": transactions["consumer_id"].to_numpy(),
-        "n": 1.0,
-        "spend": amount,
-        "responsible": amount * category.isin(RESPONSIBLE_CATEGORIES).to_numpy(),
-        "games": amount * (category == "games").to_numpy(),
-    }).groupby("consumer_id").sum().reindex(ids, fill_value=0.0)
-    spend = per["spend"].to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        responsible = np.where(spend > 0, per["responsible"].to_numpy() / spend, 0.0)
-        games = np.where(spend > 0, per["games"].to_numpy() / spend, 0.0)
-    return {"payments": per["n"].to_numpy() / months, "spend": spend / months,
-            "responsible": responsible, "games": games}
+    table = spending_by_channel(transactions, ids)
+    return ({column: table[column].to_numpy() for column in table.columns},
+            months_observed(transactions))
 
 
 class Agents:
@@ -128,17 +87,21 @@ class Agents:
         ids = population["consumer_id"].to_numpy()
         n = len(ids)
         self.n, self.ids, self.rules = n, ids, rules
-        self.initial_friendships, codes = _friend_pairs(friendships, population, ids, rng)
+        self.initial_friendships, codes = friend_pairs(friendships, population, ids, rng)
         self.a, self.b = codes // n, codes % n  # ties, sorted by (a, b)
         self.alive = np.ones(len(codes), dtype=bool)
         self.graph_changed = True
-        self.habits = _payment_habits(transactions, population, ids, rng)
+        self.spending, self.months = _spending(transactions, population, ids, rng)
 
         def column(name, dtype=float):
             return population[name].to_numpy(dtype=dtype).copy()
 
         # What the platform sees (the platform-view columns), and the rest of the state
         self.share = column("platform_share")
+        # Moving spending onto the platform (see ``activity``)
+        self.start_share = self.share.copy()
+        self.off_share = np.where(self.start_share < 1.0, 1.0 - self.start_share, np.inf)
+        self.nothing_seen = self.spending["on_n"] == 0
         self.bills = np.minimum(column("bills_on_platform", np.int64), MAX_BILLS)
         self.on_time = column("on_time_rate")
         self.late = column("late_payments_12m")
@@ -184,17 +147,13 @@ class Agents:
         self.tasks = rules.tasks
         self.boosts = np.array([task.boost for task in self.tasks], dtype=float)
         self.w = np.array([rules.weights[d] for d in DIMENSIONS])
-        four = np.array([DEFAULT_WEIGHTS[d] for d in DIMENSIONS[:4]])
-        self.standing_weights = four / four.sum()  # a friend's standing, as in dimensions.py
-        self.perk_table = rules.perks_table
+        self.perk_table = rules.perks
         self.perk_value = self.perk_table["value_cny"].to_numpy(dtype=float)
-        self.use_weight = _USE_WEIGHT * rules.platform_use_reward
-        self.spend_weight = _SPEND_WEIGHT * rules.platform_use_reward
+        self.use_weight = USE_WEIGHT * rules.platform_use_reward
+        self.spend_weight = SPEND_WEIGHT * rules.platform_use_reward
         # The value of perks within reach, tabulated every quarter point
         self.grid = np.arange(SCORE_MIN - 100.0, SCORE_MAX + 100.0, 0.25)
-        self.grid_value = np.zeros_like(self.grid)
-        for threshold, worth in zip(self.perk_table["min_score"], self.perk_value):
-            self.grid_value += worth / (1.0 + np.exp(-(self.grid - threshold + 0.5) / REACH))
+        self.grid_value = perks_in_reach(self.grid, rules)
         self.can_gain = ~self.blacklisted
 
     # Dimensions ------------------------------------------------------------------------------
@@ -208,18 +167,35 @@ class Agents:
         """Behaviour & preferences points each agent has from its task streaks."""
         return self.boosts @ self.streak[:, sl]
 
-    def behaviour(self, sl, share=None, engagement=None) -> np.ndarray:
-        payments = self.habits["payments"][sl] * (self.share[sl] if share is None else share)
-        seen = payments > 0
+    def activity(self, sl, share=None) -> dict[str, np.ndarray]:
+        """What the platform sees of the agents in ``sl`` per month (``platform_activity``),
+        at spending share ``share`` (default: their share now).
+
+        A move onto the platform brings more of the purchases the platform already sees
+        (their amounts scale with the share); for an agent of whom it sees nothing, a share
+        of their card and cash purchases. At the starting share this is exactly what
+        :func:`course.platform_view` sees.
+        """
+        share = self.share[sl] if share is None else share
+        start = self.start_share[sl]
+        scale = np.where(start > 0, share / np.where(start > 0, start, 1.0), 1.0)
+        moved = np.where(self.nothing_seen[sl],
+                         np.minimum(1.0, (share - start) / self.off_share[sl]), 0.0)
+        spending = {key: values[sl] * scale if key.startswith("on_") else values[sl]
+                    for key, values in self.spending.items()}
+        return platform_activity(spending, self.months, moved=moved)
+
+    def behaviour(self, sl, share=None, engagement=None, seen=None) -> np.ndarray:
+        seen = self.activity(sl, share) if seen is None else seen
         return behaviour_preferences(
-            payments, np.where(seen, self.habits["responsible"][sl], 0.0),
-            np.where(seen, self.habits["games"][sl], 0.0), use_weight=self.use_weight,
+            seen["platform_payments_per_month"], seen["responsible_share"],
+            seen["gaming_share"], use_weight=self.use_weight,
             engagement=self.engagement(sl) if engagement is None else engagement)
 
-    def fulfilment(self, sl, share=None) -> np.ndarray:
-        spend = self.habits["spend"][sl] * (self.share[sl] if share is None else share)
-        return fulfilment_capacity(spend, self.verified_car[sl], self.verified_property[sl],
-                                   spend_weight=self.spend_weight)
+    def fulfilment(self, sl, share=None, seen=None) -> np.ndarray:
+        seen = self.activity(sl, share) if seen is None else seen
+        return fulfilment_capacity(seen["platform_spend_per_month_cny"], self.verified_car[sl],
+                                   self.verified_property[sl], spend_weight=self.spend_weight)
 
     def identity(self, sl, verified_id=None, verified_degree=None) -> np.ndarray:
         return identity_characteristics(
@@ -231,18 +207,19 @@ class Agents:
         """The five dimensions of every agent now, an (agents x 5) array in [0, 1]."""
         dims = np.empty((self.n, 5))
         for sl in self.blocks():
+            seen = self.activity(sl)
             dims[sl, 0] = credit_history(self.on_time[sl], self.late[sl], self.bills[sl])
-            dims[sl, 1] = self.fulfilment(sl)
-            dims[sl, 2] = self.behaviour(sl)
+            dims[sl, 1] = self.fulfilment(sl, seen=seen)
+            dims[sl, 2] = self.behaviour(sl, seen=seen)
             dims[sl, 3] = self.identity(sl)
-        self.standing = dims[:, :4] @ self.standing_weights
-        # Connections: friends' mean standing, shrunk for few friends (as in dimensions.py)
+        self.standing = standing(dims[:, :4])
+        # Connections: friends' mean standing, shrunk for few friends
         a, b = self.a[self.alive], self.b[self.alive]
         self.src, self.dst = np.concatenate([a, b]), np.concatenate([b, a])
         self.friend_standing = self.standing[self.dst]
         self.friend_total = np.bincount(self.src, self.friend_standing, minlength=self.n)
         self.friend_count = np.bincount(self.src, minlength=self.n).astype(float)
-        dims[:, 4] = _connections(self.friend_total, self.friend_count)
+        dims[:, 4] = connections_from_totals(self.friend_total, self.friend_count)
         return dims.clip(0.0, 1.0)
 
     # Values ----------------------------------------------------------------------------------
@@ -275,7 +252,7 @@ class Agents:
         did["data_points"] = np.empty(n)
         raw, now = np.empty(n), np.empty(n)
         for sl in self.blocks():
-            raw[sl] = SCORE_MIN + SCORE_SPAN * (dims[sl] @ self.w)
+            raw[sl] = raw_score_array(dims[sl], self.w)
             now[sl] = self.value(raw[sl], sl)
             self.act(sl, dims[sl], raw[sl], now[sl], shock_draw[sl], did)
         did["dropped_friend"], did["added_friend"] = self.change_friends(
@@ -301,8 +278,10 @@ class Agents:
 
         # Move 5 points of spending onto the platform (a bill follows; agents do not count it)
         more = np.minimum(1.0, self.share[sl] + SPENDING_STEP)
-        moved = (self.gain(sl, raw, now, 1, self.fulfilment(sl, more) - dims[:, 1])
-                 + self.gain(sl, raw, now, 2, self.behaviour(sl, more) - dims[:, 2]))
+        after_move = self.activity(sl, more)
+        moved = (self.gain(sl, raw, now, 1, self.fulfilment(sl, seen=after_move) - dims[:, 1])
+                 + self.gain(sl, raw, now, 2, self.behaviour(sl, seen=after_move)
+                             - dims[:, 2]))
         move = (more > self.share[sl]) & (moved > self.move_cost[sl])
 
         # Verify the ID if not yet verified, else a degree one holds
@@ -315,12 +294,13 @@ class Agents:
 
         # Engagement tasks: keep a streak going if a full streak is worth the time
         engagement = self.engagement(sl)
+        seen = self.activity(sl)
         doing = np.zeros((len(self.tasks), len(raw)), dtype=bool)
         for k, task in enumerate(self.tasks):
             rest = engagement - task.boost * self.streak[k, sl]
-            without = self.behaviour(sl, engagement=rest)
+            without = self.behaviour(sl, engagement=rest, seen=seen)
             raw_without = raw - SCORE_SPAN * w[2] * (dims[:, 2] - without)
-            full = self.behaviour(sl, engagement=rest + task.boost)
+            full = self.behaviour(sl, engagement=rest + task.boost, seen=seen)
             gain = self.gain(sl, raw_without, self.value(raw_without, sl), 2, full - without)
             doing[k] = self.need[sl] * gain > task.effort_cny * self.time_factor[sl]
 
@@ -359,14 +339,13 @@ class Agents:
         if self.w[4] == 0 or n < 2:
             return dropped, added  # friends earn no points: nobody changes them for the score
         src, total, count = self.src, self.friend_total, self.friend_count
-        prior = 2.0 * NO_FRIENDS_STANDING
 
         # Drop: the friend with the lowest standing
         worst = np.full(n, np.inf)
         np.minimum.at(worst, src, self.friend_standing)
         has = count > 0
-        without = np.where(has, (total - np.where(has, worst, 0.0) + prior) / (count + 1.0),
-                           connections)
+        without = np.where(has, connections_from_totals(total - np.where(has, worst, 0.0),
+                                                        count - 1.0), connections)
         dropped = has & (self.gain(slice(None), raw, now, 4, without - connections)
                          > COSTS_CNY["drop_friend"] * self.social)
         if dropped.any():
@@ -379,8 +358,8 @@ class Agents:
 
         # Add: propose to a random person in one's city tier; both must gain enough
         other = self.by_tier[self.tier_start + (draw * self.tier_size).astype(np.int64)]
-        mine = (total + self.standing[other] + prior) / (count + 3.0)
-        theirs = (total[other] + self.standing + prior) / (count[other] + 3.0)
+        mine = connections_from_totals(total + self.standing[other], count + 1.0)
+        theirs = connections_from_totals(total[other] + self.standing, count[other] + 1.0)
         cost = COSTS_CNY["add_friend"] * self.social
         accept = ((other != np.arange(n))
                   & (self.gain(slice(None), raw, now, 4, mine - connections) > cost)
@@ -411,9 +390,18 @@ class Agents:
 
     def data_points(self, sl=slice(None)) -> np.ndarray:
         """Payments and bill payments the platform sees in a month."""
-        return self.habits["payments"][sl] * self.share[sl] + self.bills[sl]
+        return self.activity(sl)["platform_payments_per_month"] + self.bills[sl]
 
+    def view(self) -> pd.DataFrame:
+        """What the platform sees of every agent now, as a :func:`course.platform_view` frame.
 
-def _connections(total: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """The connections dimension from friends' standing sums and counts (as in dimensions)."""
-    return (total + 2.0 * NO_FRIENDS_STANDING) / (count + 2.0)
+        ``course.dimensions_from_view(agents.view(), friendships now)`` gives the agents'
+        own :meth:`dimensions` (without engagement points): one model of the score.
+        """
+        seen = self.activity(slice(None))
+        return pd.DataFrame({
+            "on_time_rate": self.on_time, "late_payments_12m": self.late,
+            "bills_on_platform": self.bills.astype(float), **seen,
+            "verified_id": self.verified_id, "verified_degree": self.verified_degree,
+            "verified_car": self.verified_car, "verified_property": self.verified_property,
+            "phone_tenure_years": self.tenure}, index=pd.Index(self.ids, name="consumer_id"))

@@ -47,9 +47,11 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 # -- grading commands (nbgrader is imported only when one of them runs) ---------------------
 def _layout(args):
-    from .grading.layout import find_layout
+    from .grading.layout import locate_course
 
-    return find_layout(args.root)
+    layout, why = locate_course(args.root)
+    print(f"course: using the course folder {layout.root} ({why})", flush=True)
+    return layout
 
 
 def _grading_dir(args) -> Path:
@@ -64,8 +66,17 @@ def _print_check(check) -> None:
         print(f"          - {detail}", flush=True)
 
 
-def _run_gate(layout, assignments) -> int:
-    from .grading.authoring.gate import run_gate
+def _run_gate(layout, assignments, jobs: int | None = None) -> int:
+    from .grading.authoring.gate import default_jobs, run_gate
+    from .grading.kernel.sandbox import sandbox_problem
+    from .grading.layout import GradingError
+
+    if jobs is not None and jobs < 1:
+        raise GradingError("--jobs must be at least 1.")
+    problem = sandbox_problem()
+    print(f"gate: grading {jobs or default_jobs()} at a time, as course autograde does "
+          f"(guarded; {'sandboxed' if not problem else 'NOT sandboxed: ' + problem})",
+          flush=True)
 
     current = [None]
 
@@ -75,7 +86,7 @@ def _run_gate(layout, assignments) -> int:
             print(check.assignment, flush=True)
         _print_check(check)
 
-    result = run_gate(layout, assignments or None, emit=emit)
+    result = run_gate(layout, assignments or None, emit=emit, jobs=jobs, progress=True)
     if result.ok:
         print(f"gate passed: {len(result.checks)} checks in {result.seconds:.1f} s")
         return 0
@@ -85,7 +96,7 @@ def _run_gate(layout, assignments) -> int:
 
 
 def _cmd_gate(args) -> int:
-    return _run_gate(_layout(args), args.assignments)
+    return _run_gate(_layout(args), args.assignments, args.jobs)
 
 
 def _cmd_release(args) -> int:
@@ -99,7 +110,7 @@ def _cmd_release(args) -> int:
         print(f"removed exercises/{name} (no source in solutions/)")
     if args.no_gate:
         return 0
-    return _run_gate(layout, args.assignments)
+    return _run_gate(layout, args.assignments, args.jobs)
 
 
 def _cmd_autograde(args) -> int:
@@ -113,8 +124,10 @@ def _cmd_autograde(args) -> int:
         raise GradingError("--timeout must be at least 1 second.")
     layout = _layout(args)
     grading_dir = _grading_dir(args)
+    if args.memory is not None and args.memory < 64:
+        raise GradingError("--memory is in MB and must be at least 64 (the default is 3072).")
     options = Options(jobs=args.jobs, sandbox=not args.no_sandbox, timeout=args.timeout,
-                      memory_mb=args.memory)
+                      memory_mb=args.memory, regrade=tuple(args.regrade or ()))
     if args.no_sandbox:
         print("warning: --no-sandbox: student code runs as you, unconfined; use it only for "
               "submissions you trust.", file=sys.stderr)
@@ -153,8 +166,19 @@ def _cmd_autograde(args) -> int:
               "this command again (what was graded is kept; `course grades` lists them too):")
         for problem in collected.problems:
             print(f"  {problem}")
-    if errors:
-        print(f"{len(errors)} submission(s) could not be graded.", file=sys.stderr)
+    from .grading.term.cli import autograde_notes
+
+    for line in autograde_notes(grading_dir, layout, args.assignment, collected):
+        print(line)
+    failures = [o for o in outcomes if o.failed]
+    if failures:
+        kept = sum(1 for o in failures if o.kept)
+        print(f"grading failed for {len(failures)} submission(s), through no fault of the "
+              f"student ({kept} earlier grade(s) kept, nothing replaced): see the lines above; "
+              "run the same command again to retry them.", file=sys.stderr)
+    if len(errors) > len(failures):
+        print(f"{len(errors) - len(failures)} submission(s) could not be graded.",
+              file=sys.stderr)
     return 1 if errors or collected.problems else 0
 
 
@@ -162,25 +186,46 @@ def _cmd_feedback(args) -> int:
     from .grading.autograde.classroom import feedback_class
 
     layout = _layout(args)
-    made, problems = feedback_class(layout, args.assignment, _grading_dir(args),
-                                    args.student or None)
+    made, problems, awaiting = feedback_class(layout, args.assignment, _grading_dir(args),
+                                              args.student or None, partial=args.partial)
     for student, paths in made.items():
         for path in paths:
             print(f"  {student:<24} {path}")
     print(f"feedback for {len(made)} student(s); hidden tests and mark schemes are not shown.")
+    if awaiting:
+        what = (f"{sum(awaiting.values())} written answer(s) of {len(awaiting)} student(s) "
+                "still await hand grading (formgrader in the grading folder)")
+        if args.partial:
+            print(f"{what}: their pages say 'not graded yet' and the score is provisional.")
+        else:
+            print(f"{what}: no feedback written for them ({', '.join(sorted(awaiting))}); "
+                  "grade those answers, or pass --partial.", file=sys.stderr)
+    if args.zip and made:
+        from .grading.term.cli import zip_feedback
+
+        print(f"wrote {zip_feedback(_grading_dir(args), args.assignment, made)}")
     for problem in problems:
         print(f"  no feedback for {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if problems or (awaiting and not args.partial) else 0
 
 
 def _cmd_grades(args) -> int:
-    from .grading.results.grades import format_questions, grade_tables, text_histogram, \
-        write_grade_tables
+    from .grading.autograde.classroom import GradingFolder
+    from .grading.results.grades import (
+        format_questions,
+        grade_tables,
+        text_histogram,
+        write_grade_tables,
+    )
 
+    from .grading.term.cli import check_lms_args, lms_export, regrade_lines
+
+    check_lms_args(args)
     layout = _layout(args)
     grading_dir = _grading_dir(args)
     tables = grade_tables(layout, args.assignment, grading_dir)
-    out = Path(args.out).expanduser() if args.out else grading_dir / "grades"
+    lms = lms_export(args, layout, tables, grading_dir) if args.lms else []  # refuses first
+    out = Path(args.out).expanduser() if args.out and not args.lms else grading_dir / "grades"
     paths = write_grade_tables(tables, out, layout)
     students = tables.students
     scores = students["score"].dropna()
@@ -199,11 +244,18 @@ def _cmd_grades(args) -> int:
               "totals count those as 0 for now.")
     print("\nper question:")
     print(format_questions(tables.questions))
-    print("\nscores:")
+    provisional = f" (provisional: {tables.awaiting} answer(s) not graded yet count as 0)" \
+        if tables.awaiting else ""
+    print(f"\nscores{provisional}:")
     print(text_histogram(students["score"], tables.max_score))
+    regrades = regrade_lines(GradingFolder(grading_dir, layout, create=False), args.assignment)
+    if regrades:
+        print("\n" + "\n".join(regrades))
     print()
     for path in paths:
         print(f"wrote {path}")
+    for line in lms:
+        print(line)
     return 0
 
 
@@ -231,8 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "(over nbgrader). See docs/instructors.md.",
     )
     parser.add_argument("--root", metavar="DIR",
-                        help="the course folder (default: this package's checkout, else the "
-                             "current folder; or set SCORED_ROOT)")
+                        help="the course folder (default: the course folder you are in, else "
+                             "the checkout this package was installed from; SCORED_ROOT sets "
+                             "it too)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     data = sub.add_parser(
@@ -253,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--no-gate", action="store_true",
                          help="skip the gate (about a minute per assignment); run `course gate` "
                               "before you hand the exercises out")
+    release.add_argument("--jobs", "-j", type=int, metavar="N",
+                         help="gate: grade N notebooks at once (default: one per core)")
     release.set_defaults(func=_cmd_release)
 
     gate = sub.add_parser(
@@ -264,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "points to at least one wrong answer in tests/wrong_answers/.")
     gate.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
                       help="assignments to check (default: all)")
+    gate.add_argument("--jobs", "-j", type=int, metavar="N",
+                      help="grade N notebooks at once (default: one per core)")
     gate.set_defaults(func=_cmd_gate)
 
     grading_help = ("the grading folder, outside the repository (default: $SCORED_GRADING_DIR "
@@ -273,9 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Copy each submission into the grading folder and autograde it with "
                     "nbgrader, each kernel in a bubblewrap sandbox, N at a time, flagging "
                     "submissions that tamper with the tests. The submissions folder is never "
-                    "modified. Unchanged submissions already graded are not graded again. It may use nbgrader's "
-                    "<student>/<assignment>/<notebook>.ipynb layout or hold <student>.ipynb "
-                    "files.")
+                    "modified. Unchanged submissions already graded are not graded again. It "
+                    "may use nbgrader's <student>/<assignment>/<notebook>.ipynb layout or "
+                    "hold <student>.ipynb files.")
     autograde.add_argument("assignment", metavar="ASSIGNMENT",
                            help="the assignment, e.g. ps1-build-the-score (see exercises/)")
     autograde.add_argument("--submissions", metavar="DIR", required=True,
@@ -292,6 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 "nbgrader_config.py)")
     autograde.add_argument("--memory", type=int, metavar="MB",
                            help="address-space limit of each kernel (default 3072)")
+    autograde.add_argument("--regrade", nargs="+", metavar="STUDENT",
+                           help="grade these students again although their submission is "
+                                "unchanged ('all' for everyone); a failed attempt still keeps "
+                                "the earlier grade")
     autograde.add_argument("--db-url", metavar="URL",
                            help="gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: "
                                 "gradebook.db in the grading folder; remembered)")
@@ -316,7 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the assignment, e.g. ps1-build-the-score")
     grades.add_argument("--grading-dir", metavar="DIR", help=grading_help)
     grades.add_argument("--out", metavar="DIR",
-                        help="folder for the files (default: grades/ in the grading folder)")
+                        help="folder for the files (default: grades/ in the grading folder); "
+                             "with --lms, the LMS file to write (default: "
+                             "grades/<lms>-<assignment>.csv)")
     grades.set_defaults(func=_cmd_grades)
 
     check = sub.add_parser(
@@ -339,6 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--student", metavar="OUT.zip", required=True,
                         help="where to write the student edition")
     bundle.set_defaults(func=_cmd_bundle)
+
+    from .grading.term.cli import add_parsers  # roster, due, extend, regrade; --lms, --zip
+
+    add_parsers(sub)
     return parser
 
 

@@ -48,7 +48,19 @@ def default_data_dir() -> Path:
 
 
 def generate_default_data() -> dict[str, pd.DataFrame]:
-    """Generate the three default data sets in memory, exactly as ``datasets/`` holds them."""
+    """Generate the three default data sets in memory, exactly as ``datasets/`` holds them.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``population``, ``transactions`` and ``friendships``.
+
+    Examples
+    --------
+    >>> data = generate_default_data()
+    >>> sorted(data)
+    ['friendships', 'population', 'transactions']
+    """
     pop_rng, trace_rng, friend_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(DEFAULT_SEED).spawn(3)
     )
@@ -103,6 +115,11 @@ def load_dataset(name: str, *, data_dir: str | Path | None = None) -> pd.DataFra
     data_dir : str or Path, optional
         Folder holding the CSV files; default the course's ``datasets/``. If the file is
         missing there, the data are generated in memory instead (they are identical).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The data set, tidy, with categorical and datetime columns restored.
 
     Examples
     --------

@@ -17,111 +17,71 @@ connections               friends' standing (friends of good standing raise your
 Every function takes what the platform sees, not the truth: bills paid in cash or by another
 app are invisible, so people who use the platform less get "thin files" that are pulled
 towards a cautious prior. That is the visibility bias the lessons uncover.
+
+This module is the one model of the score's inputs: :func:`course.simulate`'s agents, the
+"what if I..." tools (:func:`course.what_if_dimensions`) and the data-minimisation tools all
+call the functions here and in :mod:`course.visibility` (what the platform sees), such as
+:func:`standing` and :func:`connections_from_totals`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from ._checks import check_frame
+from .constants import (
+    DEFAULT_WEIGHTS,
+    DIMENSIONS,
+    RESPONSIBLE_CATEGORIES,  # noqa: F401 - also here for older code
+)
 from .traces import friend_lists
-
-DIMENSIONS = [
-    "credit_history",
-    "fulfilment_capacity",
-    "behaviour_preferences",
-    "identity_characteristics",
-    "connections",
-]
-
-#: Purchase categories that behaviour & preferences treats as signs of responsibility.
-RESPONSIBLE_CATEGORIES = ["utilities", "baby_goods", "education", "health", "books"]
+from .visibility import PLATFORM_VIEW_COLUMNS, platform_view
 
 #: What a thin file is pulled towards, and how many observed payments outweigh it.
 THIN_FILE_PRIOR = 0.35
 THIN_FILE_STRENGTH = 24.0
 
-#: Standing of someone with no friends on the platform, for the connections dimension.
+#: Standing of someone with no friends on the platform, for the connections dimension, and
+#: how many such friends everyone is counted as having on top of their real ones.
 NO_FRIENDS_STANDING = 0.3
+FRIEND_PRIOR_COUNT = 2.0
 
-_POPULATION_NEEDS = [
-    "consumer_id", "on_time_rate", "late_payments_12m", "bills_on_platform", "verified_id",
-    "verified_degree", "verified_car", "verified_property", "phone_tenure_years",
-]
-PLATFORM_VIEW_COLUMNS = [
-    "on_time_rate", "late_payments_12m", "bills_on_platform", "platform_payments_per_month",
-    "platform_spend_per_month_cny", "responsible_share", "gaming_share", "verified_id",
-    "verified_degree", "verified_car", "verified_property", "phone_tenure_years",
-]
+#: How much of behaviour & preferences platform use can earn, and how much of fulfilment
+#: capacity platform spending can earn (the keyword defaults of the two functions).
+USE_WEIGHT = 0.55
+SPEND_WEIGHT = 0.65
 
-
-def platform_view(population: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFrame:
-    """Summarise what Lotus Pay sees of each consumer: one row per consumer.
-
-    Only payments made through the ``platform`` channel are seen. The observation period is
-    taken from the transactions' first and last month.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``consumer_id``, with the columns in ``PLATFORM_VIEW_COLUMNS``.
-    """
-    check_frame(population, "population", _POPULATION_NEEDS)
-    check_frame(transactions, "transactions", ["consumer_id", "timestamp", "category",
-                                               "amount_cny", "channel"])
-    ids = population["consumer_id"].to_numpy()
-    if len(transactions):
-        stamps = transactions["timestamp"]
-        months = max(1, (stamps.max().year - stamps.min().year) * 12
-                     + stamps.max().month - stamps.min().month + 1)
-    else:
-        months = 1
-
-    seen = (transactions["channel"] == "platform").to_numpy()
-    category = transactions["category"]
-    amount = transactions["amount_cny"].to_numpy(dtype=float)[seen]
-    per = pd.DataFrame(
-        {
-            "consumer_id": transactions["consumer_id"].to_numpy()[seen],
-            "n": 1.0,
-            "spend": amount,
-            "responsible": amount * category.isin(RESPONSIBLE_CATEGORIES).to_numpy()[seen],
-            "gaming": amount * (category == "games").to_numpy()[seen],
-        }
-    ).groupby("consumer_id").sum()
-    per = per.reindex(ids, fill_value=0.0)
-    total = per["spend"].to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        responsible = np.where(total > 0, per["responsible"].to_numpy() / total, 0.0)
-        gaming = np.where(total > 0, per["gaming"].to_numpy() / total, 0.0)
-
-    view = pd.DataFrame(
-        {
-            "on_time_rate": population["on_time_rate"].to_numpy(dtype=float),
-            "late_payments_12m": population["late_payments_12m"].to_numpy(dtype=float),
-            "bills_on_platform": population["bills_on_platform"].to_numpy(dtype=float),
-            "platform_payments_per_month": per["n"].to_numpy() / months,
-            "platform_spend_per_month_cny": total / months,
-            "responsible_share": responsible,
-            "gaming_share": gaming,
-            "verified_id": population["verified_id"].to_numpy(dtype=bool),
-            "verified_degree": population["verified_degree"].to_numpy(dtype=bool),
-            "verified_car": population["verified_car"].to_numpy(dtype=bool),
-            "verified_property": population["verified_property"].to_numpy(dtype=bool),
-            "phone_tenure_years": population["phone_tenure_years"].to_numpy(dtype=float),
-        },
-        index=pd.Index(ids, name="consumer_id"),
-    )
-    return view
+#: A friend's standing: their other four dimensions, combined with the default weights.
+STANDING_WEIGHTS = np.array([DEFAULT_WEIGHTS[d] for d in DIMENSIONS[:4]])
+STANDING_WEIGHTS = STANDING_WEIGHTS / STANDING_WEIGHTS.sum()
 
 
-def credit_history(on_time_rate, late_payments_12m, bills_on_platform):
+# The five dimensions ------------------------------------------------------------------------
+
+def credit_history(on_time_rate, late_payments_12m, bills_on_platform) -> np.ndarray:
     """Score paying on time, trusting the record only as far as the platform sees it.
 
     The record is the on-time rate discounted by late payments. It is seen through the bills
     paid on the platform (12 a year for each), and a thin record is pulled towards the
     cautious prior ``THIN_FILE_PRIOR`` as if ``THIN_FILE_STRENGTH`` payments had been seen.
+
+    Parameters
+    ----------
+    on_time_rate, late_payments_12m, bills_on_platform : float or array-like
+        Columns of :func:`platform_view`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The sub-score, in [0, 1].
+
+    Examples
+    --------
+    >>> round(float(credit_history(1.0, 0, 6)), 3)
+    0.838
     """
     record = np.asarray(on_time_rate, dtype=float) * np.exp(
         -0.25 * np.asarray(late_payments_12m, dtype=float))
@@ -130,12 +90,27 @@ def credit_history(on_time_rate, late_payments_12m, bills_on_platform):
 
 
 def fulfilment_capacity(platform_spend_per_month_cny, verified_car, verified_property, *,
-                        spend_weight: float = 0.65):
+                        spend_weight: float = SPEND_WEIGHT) -> np.ndarray:
     """Score the means to pay: spending seen on the platform and verified assets.
 
-    ``spend_weight`` is how much of the sub-score spending through the platform can earn
-    (0.65 by default; 0 makes platform spending earn nothing). :func:`course.simulate` varies
-    it to switch off the score's reward for using the platform.
+    Parameters
+    ----------
+    platform_spend_per_month_cny, verified_car, verified_property : float or array-like
+        Columns of :func:`platform_view`.
+    spend_weight : float
+        How much of the sub-score spending through the platform can earn (``SPEND_WEIGHT``,
+        0.65, by default; 0 makes platform spending earn nothing). :func:`course.simulate`
+        varies it to switch off the score's reward for using the platform.
+
+    Returns
+    -------
+    numpy.ndarray
+        The sub-score (in [0, 1] for ``spend_weight`` up to 0.65).
+
+    Examples
+    --------
+    >>> round(float(fulfilment_capacity(3000, False, True)), 3)
+    0.603
     """
     spend = 1.0 - np.exp(-np.asarray(platform_spend_per_month_cny, dtype=float) / 3000.0)
     assets = 0.55 * np.asarray(verified_property, dtype=float) + 0.45 * np.asarray(
@@ -144,7 +119,8 @@ def fulfilment_capacity(platform_spend_per_month_cny, verified_car, verified_pro
 
 
 def behaviour_preferences(platform_payments_per_month, responsible_share, gaming_share, *,
-                          use_weight: float = 0.55, engagement=0.0):
+                          use_weight: float = USE_WEIGHT,
+                          engagement: float | np.ndarray = 0.0) -> np.ndarray:
     """Score platform use and "responsible" spending; penalise spending on games.
 
     The games penalty follows an example Sesame's technology director gave Caixin in 2015
@@ -153,11 +129,28 @@ def behaviour_preferences(platform_payments_per_month, responsible_share, gaming
     rule, so treat it as **contested**: an example of inference logic, not a confirmed part
     of the real score.
 
-    Two keywords let :func:`course.simulate` change the rules; their defaults give the score
-    above. ``use_weight`` is how much of the sub-score frequent platform use can earn (0.55;
-    0 rewards no platform use). ``engagement`` (a number or one per consumer, >= 0) is added
-    for engagement tasks such as daily check-in streaks, which raise the sub-score without
-    saying anything about the consumer's risk.
+    Parameters
+    ----------
+    platform_payments_per_month, responsible_share, gaming_share : float or array-like
+        Columns of :func:`platform_view`.
+    use_weight : float
+        How much of the sub-score frequent platform use can earn (``USE_WEIGHT``, 0.55; 0
+        rewards no platform use). :func:`course.simulate` changes it.
+    engagement : float or array-like
+        Added for engagement tasks such as daily check-in streaks (>= 0), which raise the
+        sub-score without saying anything about the consumer's risk.
+
+    Returns
+    -------
+    numpy.ndarray
+        The sub-score, clipped to [0, 1].
+
+    Examples
+    --------
+    >>> round(float(behaviour_preferences(10, 0.4, 0.0)), 3)
+    0.798
+    >>> round(float(behaviour_preferences(10, 0.4, 0.2)), 3)
+    0.498
     """
     use = 1.0 - np.exp(-np.asarray(platform_payments_per_month, dtype=float) / 10.0)
     responsible = np.minimum(np.asarray(responsible_share, dtype=float) / 0.4, 1.0)
@@ -168,8 +161,25 @@ def behaviour_preferences(platform_payments_per_month, responsible_share, gaming
 
 
 def identity_characteristics(verified_id, verified_degree, verified_car, verified_property,
-                             phone_tenure_years):
-    """Score verified identity items and how long the phone number has been held."""
+                             phone_tenure_years) -> np.ndarray:
+    """Score verified identity items and how long the phone number has been held.
+
+    Parameters
+    ----------
+    verified_id, verified_degree, verified_car, verified_property : bool or array-like
+    phone_tenure_years : float or array-like
+        Columns of :func:`platform_view`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The sub-score, in [0, 1].
+
+    Examples
+    --------
+    >>> round(float(identity_characteristics(True, False, False, False, 4)), 2)
+    0.45
+    """
     tenure = np.minimum(np.asarray(phone_tenure_years, dtype=float) / 8.0, 1.0)
     return (
         0.35 * np.asarray(verified_id, dtype=float)
@@ -180,42 +190,152 @@ def identity_characteristics(verified_id, verified_degree, verified_car, verifie
     )
 
 
+def standing(own: np.ndarray) -> np.ndarray:
+    """A consumer's standing as a friend: their first four dimensions, default-weighted.
+
+    Parameters
+    ----------
+    own : numpy.ndarray
+        (consumers x 4) sub-scores in ``DIMENSIONS[:4]`` order.
+
+    Returns
+    -------
+    numpy.ndarray
+        One standing per consumer, in [0, 1] (weights ``STANDING_WEIGHTS``).
+
+    Examples
+    --------
+    >>> standing(np.ones((2, 4))).round(6).tolist()
+    [1.0, 1.0]
+    """
+    return np.asarray(own, dtype=float) @ STANDING_WEIGHTS
+
+
+def connections_from_totals(total: np.ndarray | float,
+                            count: np.ndarray | float) -> np.ndarray:
+    """The connections sub-score from the sum and number of one's friends' standings.
+
+    Someone with few friends is pulled towards ``NO_FRIENDS_STANDING`` as if they had
+    ``FRIEND_PRIOR_COUNT`` (2) more friends of that standing.
+
+    Parameters
+    ----------
+    total, count : float or array-like
+        Sum of the friends' standings, and how many friends.
+
+    Returns
+    -------
+    numpy.ndarray
+        The sub-score.
+
+    Examples
+    --------
+    >>> float(connections_from_totals(0.0, 0))  # no friends
+    0.3
+    >>> float(connections_from_totals(1.8, 2))  # two friends of standing 0.9
+    0.6
+    """
+    return ((np.asarray(total, dtype=float) + FRIEND_PRIOR_COUNT * NO_FRIENDS_STANDING)
+            / (np.asarray(count, dtype=float) + FRIEND_PRIOR_COUNT))
+
+
 def connections(friendships: pd.DataFrame, standing: pd.Series) -> np.ndarray:
     """Score friends' standing: the mean standing of one's friends, shrunk for few friends.
 
-    ``standing`` is indexed by ``consumer_id`` (for example the other four dimensions
-    combined). Someone with few friends is pulled towards ``NO_FRIENDS_STANDING`` as if they
-    had two friends of that standing. Returns an array in ``standing``'s order.
+    Parameters
+    ----------
+    friendships : pandas.DataFrame
+        ``consumer_id``, ``friend_id`` (each tie once).
+    standing : pandas.Series
+        Indexed by ``consumer_id`` (for example the other four dimensions combined, as
+        :func:`course.standing` does).
+
+    Returns
+    -------
+    numpy.ndarray
+        :func:`connections_from_totals` of each consumer's friends, in ``standing``'s order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({"consumer_id": [1], "friend_id": [2]})
+    >>> connections(ties, pd.Series([0.9, 0.3, 0.5], index=[1, 2, 3])).round(3).tolist()
+    [0.3, 0.5, 0.3]
     """
     both = friend_lists(friendships)
-    known = both["friend_id"].isin(standing.index) & both["consumer_id"].isin(standing.index)
-    both = both[known]
-    friend_standing = standing.reindex(both["friend_id"]).to_numpy()
-    sums = pd.Series(friend_standing).groupby(both["consumer_id"].to_numpy()).agg(["sum", "count"])
-    sums = sums.reindex(standing.index, fill_value=0.0)
-    return ((sums["sum"] + 2.0 * NO_FRIENDS_STANDING) / (sums["count"] + 2.0)).to_numpy()
+    position = standing.index.get_indexer(both["consumer_id"])
+    friend = standing.index.get_indexer(both["friend_id"])
+    known = (position >= 0) & (friend >= 0)
+    values = standing.to_numpy(dtype=float)
+    n = len(values)
+    total = np.bincount(position[known], values[friend[known]], minlength=n)
+    count = np.bincount(position[known], minlength=n).astype(float)
+    return connections_from_totals(total, count)
+
+
+def own_dimensions(view: pd.DataFrame | Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The first four dimensions (all but connections) from platform-view columns.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame or dict of arrays
+        With the columns in ``PLATFORM_VIEW_COLUMNS`` (from :func:`platform_view`).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``credit_history``, ``fulfilment_capacity``, ``behaviour_preferences`` and
+        ``identity_characteristics``, not yet clipped.
+
+    Examples
+    --------
+    >>> from course import load_dataset
+    >>> view = platform_view(load_dataset("population"), load_dataset("transactions"))
+    >>> sorted(own_dimensions(view)) == sorted(DIMENSIONS[:4])
+    True
+    """
+    return {
+        "credit_history": credit_history(
+            view["on_time_rate"], view["late_payments_12m"], view["bills_on_platform"]),
+        "fulfilment_capacity": fulfilment_capacity(
+            view["platform_spend_per_month_cny"], view["verified_car"],
+            view["verified_property"]),
+        "behaviour_preferences": behaviour_preferences(
+            view["platform_payments_per_month"], view["responsible_share"],
+            view["gaming_share"]),
+        "identity_characteristics": identity_characteristics(
+            view["verified_id"], view["verified_degree"], view["verified_car"],
+            view["verified_property"], view["phone_tenure_years"]),
+    }
 
 
 def dimensions_from_view(view: pd.DataFrame, friendships: pd.DataFrame) -> pd.DataFrame:
-    """Compute the five dimensions from a :func:`platform_view` frame and friendships."""
-    check_frame(view, "view", PLATFORM_VIEW_COLUMNS, hint="course.platform_view(...)")
-    dims = pd.DataFrame(index=view.index)
-    dims["credit_history"] = credit_history(
-        view["on_time_rate"], view["late_payments_12m"], view["bills_on_platform"])
-    dims["fulfilment_capacity"] = fulfilment_capacity(
-        view["platform_spend_per_month_cny"], view["verified_car"], view["verified_property"])
-    dims["behaviour_preferences"] = behaviour_preferences(
-        view["platform_payments_per_month"], view["responsible_share"], view["gaming_share"])
-    dims["identity_characteristics"] = identity_characteristics(
-        view["verified_id"], view["verified_degree"], view["verified_car"],
-        view["verified_property"], view["phone_tenure_years"])
-    # A friend's standing: their other four dimensions, combined with the default weights
-    from .scoring import DEFAULT_WEIGHTS
+    """Compute the five dimensions from a :func:`platform_view` frame and friendships.
 
-    others = DIMENSIONS[:4]
-    w = np.array([DEFAULT_WEIGHTS[d] for d in others])
-    standing = pd.Series(dims[others].to_numpy() @ (w / w.sum()), index=view.index)
-    dims["connections"] = connections(friendships, standing)
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        From :func:`platform_view` (indexed by ``consumer_id``).
+    friendships : pandas.DataFrame
+        ``consumer_id``, ``friend_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`dimension_scores` returns.
+
+    Examples
+    --------
+    >>> from course import load_dataset
+    >>> people, trace = load_dataset("population"), load_dataset("transactions")
+    >>> dims = dimensions_from_view(platform_view(people, trace), load_dataset("friendships"))
+    >>> dims.equals(dimension_scores(people, trace, load_dataset("friendships")))
+    True
+    """
+    check_frame(view, "view", PLATFORM_VIEW_COLUMNS, hint="course.platform_view(...)")
+    dims = pd.DataFrame(own_dimensions(view), index=view.index)
+    friend_standing = pd.Series(standing(dims[DIMENSIONS[:4]].to_numpy()), index=view.index)
+    dims["connections"] = connections(friendships, friend_standing)
     return dims.clip(0.0, 1.0)
 
 

@@ -147,3 +147,50 @@ def rgba_png(rgba) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(pixels[..., :3]).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
+
+
+def number_points(ax, x: np.ndarray, y: np.ndarray, numbers: list[int]) -> list:
+    """Write each point's number beside it, where it overlaps no other label or point.
+
+    Points that (nearly) coincide share one label ("1,4,5"). Positions are planned in axes
+    fractions, with a character about 2.4% of the axes wide and a line 5% high.
+    """
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    u, v = (x - x0) / (x1 - x0), (y - y0) / (y1 - y0)  # position as a share of the axes
+    numbers = np.asarray(numbers)
+    clusters, left = [], np.ones(len(x), dtype=bool)
+    for i in np.argsort(v):
+        if left[i]:
+            near = left & (np.abs(u - u[i]) < 0.06) & (np.abs(v - v[i]) < 0.045)
+            left &= ~near
+            clusters.append(near)
+    taken = [(a - 0.015, b - 0.02, a + 0.015, b + 0.02) for a, b in zip(u, v)]  # the dots
+    texts = []
+    gap, char, line = 0.025, 0.024, 0.05
+    for near in clusters:
+        label = ",".join(str(n) for n in sorted(numbers[near]))
+        width = char * len(label)
+        lo, hi, mid = u[near].min(), u[near].max(), v[near].mean()
+        candidates = [  # (box in axes fractions, offset in points, ha, va)
+            ((hi + gap, mid - line / 2, hi + gap + width, mid + line / 2), (7, 0), "left",
+             "center"),
+            ((lo - gap - width, mid - line / 2, lo - gap, mid + line / 2), (-7, 0), "right",
+             "center"),
+            (((lo + hi - width) / 2, mid + gap, (lo + hi + width) / 2, mid + gap + line),
+             (0, 7), "center", "bottom"),
+            (((lo + hi - width) / 2, mid - gap - line, (lo + hi + width) / 2, mid - gap),
+             (0, -7), "center", "top"),
+        ]
+
+        def free(box):
+            inside = box[0] >= 0 and box[2] <= 1 and box[1] >= 0 and box[3] <= 1
+            return inside and not any(box[0] < t[2] and t[0] < box[2] and box[1] < t[3]
+                                      and t[1] < box[3] for t in taken)
+
+        box, offset, ha, va = next((c for c in candidates if free(c[0])), candidates[0])
+        taken.append(box)
+        anchor = {"left": x[near].max(), "right": x[near].min()}.get(ha, x[near].mean())
+        texts.append(ax.annotate(label, (anchor, y[near].mean()), xytext=offset,
+                                 textcoords="offset points", ha=ha, va=va, fontsize="small",
+                                 color="0.25", zorder=5))
+    return texts

@@ -18,7 +18,8 @@ The data-generating process, in order:
    the platform less**, independently of ``z``. The platform therefore sees less of them, and a
    score built on what it sees rates them lower than their true risk warrants.
 5. Identity verifications (ID, degree, car, property, phone tenure); property is rarely
-   verified by migrants, who seldom own housing where they live.
+   verified by migrants: a model assumption (lower odds of owning property for migrants at
+   equal assets), not a measured fact.
 6. Private traits the platform does not observe directly (``has_children``, ``heavy_gamer``);
    they shape purchases in :func:`course.make_transactions`, so lessons can infer them.
 7. A rare court-blacklist flag and the outcome ``defaulted`` (default within the next 12
@@ -138,7 +139,7 @@ def make_population(
     >>> people = make_population(1000, seed=1)
     >>> people.shape[0]
     1000
-    >>> 0.03 < people["defaulted"].mean() < 0.11
+    >>> bool(0.03 < people["defaulted"].mean() < 0.11)
     True
     """
     n = check_count(n, "n", minimum=1)

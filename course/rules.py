@@ -12,22 +12,27 @@ rewards. Change one field with :meth:`Rules.replace`::
     Rules().replace(weights={...})     # other weights, everything else as before
 
 All numbers are **our own illustrative choices**, not the real Sesame Credit's (which are
-secret). The engagement tasks are modelled on Ant Forest, whose "green energy" appears after
-a day and expires if not collected (see DOMAIN.md); here they raise the behaviour &
-preferences sub-score, and they change nothing about a person's true risk.
+secret). The engagement tasks are modelled on Ant Forest (launched 2016), whose "green
+energy" appears after a day and expires if not collected within about three days, and
+whose users were found faking step counts and buying boosts (BBC reporting); here they
+raise the behaviour & preferences sub-score, and they change nothing about a person's true
+risk.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import numbers
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .scoring import DEFAULT_WEIGHTS, PERKS, SCORE_MAX, SCORE_MIN, validate_weights
+from .constants import DEFAULT_WEIGHTS, SCORE_MAX, SCORE_MIN
+from .scoring import PERKS
+from .weights import validate_weights
 
 
 @dataclass(frozen=True)
@@ -70,15 +75,11 @@ ENGAGEMENT_TASKS: dict[str, EngagementTask] = {
     ]
 }
 
-#: What each default perk is worth to someone who holds it, in CNY: the deposit it waives
-#: (money one would otherwise have to put down) or our rough value of the service.
-PERK_VALUES_CNY: dict[str, float] = {
-    "deposit_free_rental": 2400.0,
-    "deposit_free_housing": 3600.0,
-    "visa_help": 1200.0,
-    "dating_badge": 600.0,
-    "visa_help_premium": 1200.0,
-}
+#: What each default perk is worth to someone who holds it, in CNY (``PERKS["value_cny"]``).
+PERK_VALUES_CNY: dict[str, float] = {str(p): float(v) for p, v in zip(PERKS["perk"],
+                                                                      PERKS["value_cny"])}
+#: Score points over which a perk comes into reach (agents' uncertainty about their score).
+REACH = 8.0
 
 _DEFAULT_THRESHOLDS = {str(p): int(s) for p, s in zip(PERKS["perk"], PERKS["min_score"])}
 
@@ -171,7 +172,7 @@ class Rules:
     # Derived views ----------------------------------------------------------------------
 
     @property
-    def perks_table(self) -> pd.DataFrame:
+    def perks(self) -> pd.DataFrame:
         """The perks as a table like ``course.PERKS``: perk, min_score, value_cny."""
         names = list(self.perk_thresholds)
         return pd.DataFrame({
@@ -179,6 +180,12 @@ class Rules:
             "min_score": [self.perk_thresholds[p] for p in names],
             "value_cny": [self.perk_values_cny[p] for p in names],
         })
+
+    @property
+    def perks_table(self) -> pd.DataFrame:
+        """Deprecated name of :attr:`perks`."""
+        warnings.warn("Rules.perks_table is now Rules.perks.", DeprecationWarning, stacklevel=2)
+        return self.perks
 
     @property
     def tasks(self) -> list[EngagementTask]:
@@ -207,7 +214,7 @@ class Rules:
             "(1 = as in course.dimension_scores, 0 = using the platform earns nothing)",
             "  perks:",
         ]
-        for row in self.perks_table.sort_values("min_score", kind="stable").itertuples():
+        for row in self.perks.sort_values("min_score", kind="stable").itertuples():
             lines.append(
                 f"    {row.min_score:>4}+  {row.perk:<22} worth {row.value_cny:>7,.0f} CNY")
         if self.gameable_tasks:
@@ -317,3 +324,34 @@ _DEFAULTS = {
     "gameable_tasks": tuple(ENGAGEMENT_TASKS),
     "platform_use_reward": 1.0,
 }
+
+
+def perks_in_reach(scores: float | np.ndarray, rules: Rules | None = None) -> np.ndarray:
+    """The CNY value of the perks within reach of (unrounded) scores.
+
+    Agents in :func:`course.simulate` are unsure of next month's score, so a perk at
+    threshold ``t`` counts with a weight that rises smoothly from 0 to 1 around ``t``:
+    ``1 / (1 + exp(-(score - t + 0.5) / REACH))``, with ``REACH`` = 8 points.
+
+    Parameters
+    ----------
+    scores : float or array-like
+        Unrounded scores (``350 + 600 * sum(w * s)``).
+    rules : Rules, optional
+        Whose perks and values; default ``Rules()``.
+
+    Returns
+    -------
+    numpy.ndarray
+        CNY, one value per score.
+
+    Examples
+    --------
+    >>> round(float(perks_in_reach(599.5)))  # half of the 600 perk (2,400 CNY), and a bit
+    1207
+    """
+    table = (Rules() if rules is None else rules).perks
+    s = np.asarray(scores, dtype=float)[..., None]
+    chance = 1.0 / (1.0 + np.exp(-(s - table["min_score"].to_numpy() + 0.5) / REACH))
+    return (table["value_cny"].to_numpy(dtype=float) * chance).sum(axis=-1)
+

@@ -4,38 +4,19 @@
 [350, 950], where ``s_i`` are the five dimension sub-scores in [0, 1] and the weights are
 non-negative and sum to 1. A court-blacklisted consumer is capped at ``BLACKLIST_CAP``.
 
-The real Sesame Credit's weights are secret, and published figures are **unofficial and
-contested**. One widely copied source gives 35/25/20/15/5 to history/behaviour/fulfilment/
-identity/connections; others swap behaviour and fulfilment. ``DEFAULT_WEIGHTS`` uses the
-swapped variant (fulfilment 25, behaviour 20), as the course design does. Treat them as
-illustrative.
+The weights (``DEFAULT_WEIGHTS``, unofficial and contested) and the score's range live in
+:mod:`course.constants`; checking and rescaling weights in :mod:`course.weights`; explaining
+one score in :mod:`course.explain`.
 """
 
 from __future__ import annotations
-
-import numbers
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ._checks import check_frame
-from .dimensions import DIMENSIONS
-
-#: Illustrative weights: 35/25/20/15/5 with fulfilment before behaviour (unofficial,
-#: contested; see the module docstring).
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "credit_history": 0.35,
-    "fulfilment_capacity": 0.25,
-    "behaviour_preferences": 0.20,
-    "identity_characteristics": 0.15,
-    "connections": 0.05,
-}
-
-SCORE_MIN, SCORE_MAX, SCORE_SPAN = 350, 950, 600
-#: The highest score a court-blacklisted consumer can have: the top of the "poor" tier.
-BLACKLIST_CAP = 549
+from .constants import BLACKLIST_CAP, DIMENSIONS, SCORE_MAX, SCORE_MIN, SCORE_SPAN
+from .weights import validate_weights
 
 #: The 2015 launch tiers (lower bound inclusive), with their Chinese names.
 TIERS = pd.DataFrame(
@@ -49,8 +30,10 @@ TIERS = pd.DataFrame(
 TIER_NAMES = list(TIERS["tier"])
 TIER_DTYPE = pd.CategoricalDtype(TIER_NAMES, ordered=True)
 
-#: Perks by score threshold. Thresholds follow public reports from 2015-2017 and changed over
-#: time; the dating badge's threshold is our own illustrative choice.
+#: Perks by score threshold, and what each is worth to someone who holds it (``value_cny``:
+#: the deposit it waives, or our rough value of the service). Thresholds follow public
+#: reports from 2015-2017 and changed over time; the dating badge's threshold and every value
+#: are our own illustrative choices.
 PERKS = pd.DataFrame(
     {
         "perk": [
@@ -65,60 +48,9 @@ PERKS = pd.DataFrame(
             "highlighted profile on a partner dating site",
             "help with visa applications (more countries)",
         ],
+        "value_cny": [2400.0, 3600.0, 1200.0, 600.0, 1200.0],
     }
 )
-
-
-def validate_weights(weights: Mapping[str, float] | pd.Series | None) -> dict[str, float]:
-    """Check score weights and return them as a dict in ``DIMENSIONS`` order.
-
-    Raises
-    ------
-    TypeError
-        If ``weights`` is not a mapping of dimension names to numbers.
-    ValueError
-        If a weight is negative or NaN, a dimension is unknown or missing, or the weights do
-        not sum to 1.
-    """
-    if weights is None:
-        return dict(DEFAULT_WEIGHTS)
-    if isinstance(weights, pd.Series):
-        weights = weights.to_dict()
-    if not isinstance(weights, Mapping):
-        raise TypeError(
-            "weights must be a dict of dimension name -> weight, for example "
-            f"course.DEFAULT_WEIGHTS; got {type(weights).__name__}."
-        )
-    unknown = [k for k in weights if k not in DIMENSIONS]
-    if unknown:
-        raise ValueError(
-            f"unknown dimension(s) in weights: {', '.join(map(repr, unknown))}; "
-            f"the dimensions are {', '.join(DIMENSIONS)}."
-        )
-    missing = [d for d in DIMENSIONS if d not in weights]
-    if missing:
-        raise ValueError(
-            f"weights must give all five dimensions; missing {', '.join(missing)} "
-            "(give 0 to leave a dimension out)."
-        )
-    clean = {}
-    for d in DIMENSIONS:
-        w = weights[d]
-        if isinstance(w, (bool, np.bool_)) or not isinstance(w, numbers.Real):
-            raise TypeError(f"weight for {d} must be a number, got {w!r}.")
-        w = float(w)
-        if np.isnan(w):
-            raise ValueError(f"weight for {d} is NaN; give a number between 0 and 1.")
-        if w < 0:
-            raise ValueError(f"weight for {d} is negative ({w}); weights must be >= 0.")
-        clean[d] = w
-    total = sum(clean.values())
-    if abs(total - 1.0) > 1e-6:
-        raise ValueError(
-            f"weights must sum to 1, but they sum to {total:.6g}; divide each by {total:.6g} "
-            "to rescale them."
-        )
-    return clean
 
 
 def _check_dimensions(dimensions) -> pd.DataFrame:
@@ -166,14 +98,59 @@ def _blacklist_array(blacklisted, index: pd.Index) -> np.ndarray:
     return arr
 
 
-def raw_score(dimensions, weights=None) -> np.ndarray:
-    """Return the unrounded, unclipped ``350 + 600 * sum(w * s)`` as floats."""
+def raw_score_array(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The score formula on plain arrays: ``SCORE_MIN + SCORE_SPAN * (values @ weights)``.
+
+    The one place the formula is written; :func:`raw_score`, :func:`course.explain` and the
+    agents of :func:`course.simulate` all call it. Nothing is checked, rounded or clipped.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Sub-scores, (consumers x 5) in ``DIMENSIONS`` order (or one row of 5).
+    weights : numpy.ndarray
+        The five weights, in ``DIMENSIONS`` order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Unrounded scores.
+
+    Examples
+    --------
+    >>> float(raw_score_array(np.full(5, 0.5), np.full(5, 0.2)))
+    650.0
+    """
+    return SCORE_MIN + SCORE_SPAN * (np.asarray(values, dtype=float) @ weights)
+
+
+def raw_score(dimensions: pd.DataFrame, weights: dict | None = None) -> np.ndarray:
+    """Compute the unrounded, unclipped ``350 + 600 * sum(w * s)`` as floats.
+
+    Parameters
+    ----------
+    dimensions : pandas.DataFrame
+        As for :func:`lotus_score`.
+    weights : dict, optional
+        Default ``DEFAULT_WEIGHTS``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One unrounded score per row.
+
+    Examples
+    --------
+    >>> raw_score(pd.DataFrame([[0.5] * 5], columns=DIMENSIONS)).tolist()
+    [650.0]
+    """
     w = validate_weights(weights)
     values = _check_dimensions(dimensions)
-    return SCORE_MIN + SCORE_SPAN * (values.to_numpy(dtype=float) @ np.array(list(w.values())))
+    return raw_score_array(values.to_numpy(dtype=float), np.array(list(w.values())))
 
 
-def lotus_score(dimensions, weights=None, *, blacklisted=None) -> pd.Series:
+def lotus_score(dimensions: pd.DataFrame | pd.Series, weights: dict | None = None, *,
+                blacklisted: object = None) -> pd.Series:
     """Compute integer Lotus Scores from dimension sub-scores.
 
     Parameters
@@ -225,35 +202,79 @@ def _check_scores(scores) -> tuple[np.ndarray, pd.Index | None]:
     return arr, index
 
 
-def tier(scores) -> pd.Series | str:
+def tiers(scores) -> pd.Series:
     """Name the tier of each score: poor, fair, good, very good, excellent.
 
     Parameters
     ----------
-    scores : int, array-like or pandas.Series
+    scores : array-like or pandas.Series
         Integer scores in [350, 950].
 
     Returns
     -------
-    pandas.Series or str
-        An ordered categorical Series (on the scores' index if they were a Series), or the
-        tier name if a single int was given.
+    pandas.Series
+        An ordered categorical Series named ``tier`` (on the scores' index if they were a
+        Series). For one score, :func:`tier_name` gives the name as a str.
 
     Examples
     --------
-    >>> tier(549), tier(550), tier(700)
-    ('poor', 'fair', 'excellent')
+    >>> tiers([549, 550, 700]).tolist()
+    ['poor', 'fair', 'excellent']
     """
-    single = np.ndim(scores) == 0
     arr, index = _check_scores(scores)
-    codes = np.searchsorted(TIERS["min_score"].to_numpy(), arr, side="right") - 1
-    cat = pd.Categorical.from_codes(codes, dtype=TIER_DTYPE)
-    if single:
-        return TIER_NAMES[codes[0]]
+    cat = pd.Categorical.from_codes(_tier_codes(arr), dtype=TIER_DTYPE)
     return pd.Series(cat, index=index, name="tier")
 
 
-def perks(scores, *, blacklisted=None, table: pd.DataFrame | None = None) -> pd.DataFrame:
+def tier_name(score: int) -> str:
+    """Name the tier of one score: poor, fair, good, very good or excellent.
+
+    Parameters
+    ----------
+    score : int
+        An integer score in [350, 950].
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> tier_name(549), tier_name(550), tier_name(700)
+    ('poor', 'fair', 'excellent')
+    """
+    if np.ndim(score) != 0:
+        raise TypeError("tier_name names one score; for several use course.tiers(scores).")
+    arr, _ = _check_scores(score)
+    return TIER_NAMES[int(_tier_codes(arr)[0])]
+
+
+def _tier_codes(arr: np.ndarray) -> np.ndarray:
+    """Tier number of each score (0 = poor .. 4 = excellent)."""
+    return np.searchsorted(TIERS["min_score"].to_numpy(), arr, side="right") - 1
+
+
+def tier(scores) -> pd.Series | str:
+    """Deprecated: :func:`tiers` for several scores, :func:`tier_name` for one.
+
+    Parameters
+    ----------
+    scores : int, array-like or pandas.Series
+
+    Returns
+    -------
+    pandas.Series or str
+
+    Examples
+    --------
+    >>> tier(549)
+    'poor'
+    """
+    return tier_name(scores) if np.ndim(scores) == 0 else tiers(scores)
+
+
+def perks_granted(scores: object, *, blacklisted: object = None,
+                  table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Say which perks each consumer gets: one boolean column per perk.
 
     Parameters
@@ -266,9 +287,14 @@ def perks(scores, *, blacklisted=None, table: pd.DataFrame | None = None) -> pd.
         The rules, with columns ``perk`` and ``min_score``; default ``PERKS``. Change a copy
         of ``PERKS`` to try other rules.
 
+    Returns
+    -------
+    pandas.DataFrame
+        One boolean column per perk, on the scores' index.
+
     Examples
     --------
-    >>> perks([599, 600, 760]).sum().to_dict()["deposit_free_rental"]
+    >>> perks_granted([599, 600, 760]).sum().to_dict()["deposit_free_rental"]
     2
     """
     arr, index = _check_scores(scores)
@@ -285,11 +311,29 @@ def perks(scores, *, blacklisted=None, table: pd.DataFrame | None = None) -> pd.
     return pd.DataFrame(granted, index=index, columns=list(table["perk"]))
 
 
-def auc(scores, defaulted) -> float:
-    """Area under the ROC curve of ``scores`` as a predictor of *not* defaulting.
+def repayment_auc(scores, defaulted) -> float:
+    """Area under the ROC curve of ``scores`` as a predictor of repaying (*not* defaulting).
 
     0.5 is no better than chance, 1.0 is a perfect ranking: higher scores should mean lower
     risk. Uses scikit-learn's ``roc_auc_score``.
+
+    Parameters
+    ----------
+    scores : array-like
+        One score per consumer (higher = lower risk).
+    defaulted : array-like of bool
+        The real outcome.
+
+    Returns
+    -------
+    float
+        The chance that a random consumer who repaid outscores a random defaulter (ties
+        count half).
+
+    Examples
+    --------
+    >>> repayment_auc([700, 650, 600, 550], [False, False, True, True])
+    1.0
     """
     from sklearn.metrics import roc_auc_score
 
@@ -302,132 +346,3 @@ def auc(scores, defaulted) -> float:
     return float(roc_auc_score(~y, s))
 
 
-@dataclass
-class Explanation:
-    """Why one consumer has their score, and what single change would lift it."""
-
-    consumer_id: object
-    score: int
-    tier: str
-    blacklisted: bool
-    contributions: pd.DataFrame
-    target: int | None
-    target_reason: str
-    changes: pd.DataFrame
-
-    @property
-    def cheapest(self) -> pd.Series | None:
-        """The reachable single-dimension change with the smallest sub-score increase."""
-        ok = self.changes[self.changes["reachable"]]
-        if ok.empty:
-            return None
-        return ok.sort_values("increase").iloc[0]
-
-    def __str__(self) -> str:
-        lines = [
-            f"Consumer {self.consumer_id}: Lotus Score {self.score} ({self.tier})"
-            + (" — capped: court blacklist" if self.blacklisted else ""),
-            f"  base {SCORE_MIN}",
-        ]
-        for row in self.contributions.itertuples():
-            lines.append(
-                f"  + {row.points:6.1f}  {row.dimension:<25} sub-score {row.sub_score:.2f}"
-                f" x weight {row.weight:.2f} x 600"
-            )
-        if self.target is None:
-            lines.append(f"  {self.target_reason}")
-        else:
-            lines.append(f"  Next: {self.target} ({self.target_reason}).")
-            best = self.cheapest
-            if best is None:
-                lines.append("  No single dimension can get there on its own.")
-            else:
-                lines.append(
-                    f"  Smallest single change: raise {best.name} from {best.current:.2f} "
-                    f"to {best.needed:.2f}."
-                )
-        return "\n".join(lines)
-
-    def _repr_pretty_(self, printer, cycle):  # IPython display
-        printer.text(str(self))
-
-
-def _next_target(score: int, blacklisted: bool) -> tuple[int | None, str]:
-    if blacklisted:
-        return None, "blacklisted: the cap keeps the score in the poor tier and bars all perks"
-    steps = sorted(set(TIERS["min_score"].iloc[1:]).union(PERKS["min_score"]))
-    for s in steps:
-        if s > score:
-            names = list(TIERS.loc[TIERS["min_score"] == s, "tier"])
-            perk_names = list(PERKS.loc[PERKS["min_score"] == s, "perk"])
-            what = [f"tier {names[0]}"] if names else []
-            what += perk_names
-            return int(s), ", ".join(what)
-    return None, "already above every tier and perk threshold"
-
-
-def explain(dimensions: pd.DataFrame, consumer_id, *, weights=None, blacklisted=False,
-            target: int | None = None) -> Explanation:
-    """Explain one consumer's score and the smallest single change that lifts it.
-
-    Parameters
-    ----------
-    dimensions : pandas.DataFrame
-        From :func:`course.dimension_scores`, indexed by ``consumer_id``.
-    consumer_id
-        Which consumer (a label of ``dimensions``' index).
-    weights : dict, optional
-        Default ``DEFAULT_WEIGHTS``.
-    blacklisted : bool
-        Whether this consumer is on the court blacklist.
-    target : int, optional
-        Score to reach; default the next tier or perk threshold above the current score.
-
-    Returns
-    -------
-    Explanation
-        ``contributions``: points each dimension adds; ``changes``: for each dimension, the
-        sub-score it would need (others unchanged) to reach the target, and whether that is
-        possible; ``cheapest``: the smallest such change. ``print()`` it for a summary.
-    """
-    values = _check_dimensions(dimensions)
-    if consumer_id not in values.index:
-        raise KeyError(
-            f"consumer {consumer_id!r} is not in the dimensions frame "
-            f"(ids run from {values.index.min()} to {values.index.max()})."
-        )
-    w = validate_weights(weights)
-    row = values.loc[[consumer_id]]
-    s = row.iloc[0].to_numpy(dtype=float)
-    wv = np.array(list(w.values()))
-    blacklisted = bool(blacklisted)
-    score = int(lotus_score(row, w, blacklisted=[blacklisted]).iloc[0])
-    raw = SCORE_MIN + SCORE_SPAN * float(s @ wv)
-    contributions = pd.DataFrame(
-        {"dimension": DIMENSIONS, "sub_score": s, "weight": wv, "points": SCORE_SPAN * s * wv}
-    )
-    if target is None:
-        target, reason = _next_target(score, blacklisted)
-    else:
-        if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not (
-                SCORE_MIN <= target <= SCORE_MAX):
-            raise ValueError(f"target must be a whole score from 350 to 950, got {target!r}.")
-        target, reason = int(target), "the target you asked for"
-        if blacklisted and target > BLACKLIST_CAP:
-            reason += "; unreachable while blacklisted"
-    needed = np.full(len(DIMENSIONS), np.nan)
-    if target is not None and not (blacklisted and target > BLACKLIST_CAP):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # Rounded half up, the score reaches target once raw >= target - 0.5
-            needed = s + (target - 0.5 - raw) / (SCORE_SPAN * wv) + 1e-9
-        needed = np.where(wv > 0, np.maximum(needed, s), np.nan)
-    reachable = ~np.isnan(needed) & (needed <= 1.0)
-    changes = pd.DataFrame(
-        {"current": s, "needed": np.where(reachable, needed, np.nan),
-         "increase": np.where(reachable, needed - s, np.nan), "reachable": reachable},
-        index=pd.Index(DIMENSIONS, name="dimension"),
-    )
-    return Explanation(
-        consumer_id=consumer_id, score=score, tier=tier(score), blacklisted=blacklisted,
-        contributions=contributions, target=target, target_reason=reason, changes=changes,
-    )

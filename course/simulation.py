@@ -24,7 +24,7 @@ The behavioural rules, all **our own illustrative assumptions**:
    monthly cost counts twelve times. Blacklisted agents can get no perk and do nothing.
 2. *Costs differ.* Each agent's costs are ``COSTS_CNY`` (or a task's effort) times its own
    log-normal factors, drawn once. Time costs more to higher earners; moving onto the
-   platform is harder for migrants and in smaller cities, where fewer shops take it.
+   platform is harder for migrants and in smaller cities (a model assumption).
 3. *Need.* Agents who often pay late are short of money, and quick wins bought with time
    weigh more with them: they value what engagement tasks bring ``need = (late chance /
    7%)^2`` times as much as a typical agent does (from 1/4 to 16). Other actions are judged
@@ -47,9 +47,10 @@ rewarded the score predicts default worse (Goodhart's law). Slow-moving traits (
 assets, age, phone tenure, car and property) are held fixed.
 
 The dimensions and scores are computed each month with the package's own functions
-(:mod:`course.dimensions`, :func:`course.lotus_score`, :func:`course.tier`,
-:func:`course.perks`); the monthly AUC equals :func:`course.auc`'s. The agents' state and
-monthly step are in :mod:`course.agents`; this module runs the months and records them.
+(:mod:`course.dimensions`, :func:`course.lotus_score`, :func:`course.tiers`,
+:func:`course.perks_granted`); the monthly AUC equals :func:`course.repayment_auc`'s. The
+agents' state and monthly step are in :mod:`course.agents`; this module runs the months and
+records them.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from ._checks import as_generator, check_count, check_frame
 
 # The behavioural constants described above live with the agents; they are named here too
 from .agents import (
@@ -83,10 +86,10 @@ from .agents import (
     VERIFY_DATA_POINTS,
     Agents,
 )
-from ._checks import as_generator, check_count, check_frame
-from .dimensions import DIMENSIONS
+from .constants import DIMENSIONS, SCORE_MAX, SCORE_MIN
 from .rules import Rules
-from .scoring import SCORE_MAX, SCORE_MIN, TIER_NAMES, TIERS, lotus_score, perks, tier
+from .scoring import TIER_NAMES, _tier_codes, lotus_score, perks_granted
+from .scoring import tiers as tiers_of
 
 __all__ = [
     "simulate", "SimulationResult", "ACTIONS", "BLOCK", "COST_SPREAD", "COSTS_CNY",
@@ -204,10 +207,11 @@ def simulate(
 
     Notes
     -----
-    Month 0 is scored the same way as later months: from each agent's expected payments on
-    the platform, so it is close to, not equal to, ``course.dimension_scores`` on the same
-    data. With only defaulters or only non-defaulters the AUC is undefined: the summary's
-    ``auc`` column is then NaN and a warning says so.
+    Month 0 is scored exactly as ``course.dimension_scores`` scores the same data: the
+    agents call the same dimension functions on what the platform sees of them (moving
+    spending onto the platform brings more of the purchases it already sees). With only
+    defaulters or only non-defaulters the AUC is undefined: the summary's ``auc`` column is
+    then NaN and a warning says so.
 
     Examples
     --------
@@ -312,8 +316,8 @@ def _run(agents: Agents, months: int, rng: np.random.Generator) -> SimulationRes
 
     # Tiers and the value of perks held, looked up for every possible score
     possible = np.arange(SCORE_MIN, SCORE_MAX + 1)
-    tier_of = tier(possible).cat.codes.to_numpy()
-    held = perks(possible, table=agents.perk_table).to_numpy(dtype=float)
+    tier_of = tiers_of(possible).cat.codes.to_numpy()
+    held = perks_granted(possible, table=agents.perk_table).to_numpy(dtype=float)
     perks_worth = held @ agents.perk_value
     tiers = tier_of[score - SCORE_MIN]
     switching = np.where(agents.blacklisted, 0.0, perks_worth[score - SCORE_MIN])
@@ -367,11 +371,11 @@ def _graph_stats(agents: Agents, score: np.ndarray, last) -> tuple[int, float]:
     return components, cross
 
 def _aucs(agents: Agents, score: np.ndarray) -> np.ndarray:
-    """Each month's AUC of the score against ``defaulted``: course.auc's value.
+    """Each month's AUC of the score against ``defaulted``: course.repayment_auc's value.
 
     Scores are whole numbers from 350 to 950, so the AUC (the chance that a random
     non-defaulter outscores a random defaulter, ties counting half) is computed from how
-    many of each kind have each score: the same number as :func:`course.auc`, ~30 times
+    many of each kind have each score: the same number as :func:`course.repayment_auc`, ~30 times
     faster for large populations.
     """
     bad = agents.defaulted
@@ -388,11 +392,6 @@ def _aucs(agents: Agents, score: np.ndarray) -> np.ndarray:
         below = np.cumsum(bad_n) - bad_n  # defaulters with a lower score
         out[month] = (good_n * (below + 0.5 * bad_n)).sum() / (good_n.sum() * bad_n.sum())
     return out
-
-
-def _tier_codes(score: np.ndarray) -> np.ndarray:
-    """Tier number of each score (0 = poor .. 4 = excellent), as :func:`course.tier` gives."""
-    return np.searchsorted(TIERS["min_score"].to_numpy(), score, side="right") - 1
 
 
 def _tidy(ids: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -297,7 +297,74 @@ def make_friendships(
 
 
 def friend_lists(friendships: pd.DataFrame) -> pd.DataFrame:
-    """Return both directions of each friendship: one row per (consumer, friend)."""
+    """Return both directions of each friendship: one row per (consumer, friend).
+
+    Parameters
+    ----------
+    friendships : pandas.DataFrame
+        ``consumer_id``, ``friend_id``, each tie once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Twice as many rows: each tie in both directions.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> friend_lists(pd.DataFrame({"consumer_id": [1], "friend_id": [2]})).to_numpy().tolist()
+    [[1, 2], [2, 1]]
+    """
     check_frame(friendships, "friendships", ["consumer_id", "friend_id"])
     swapped = friendships.rename(columns={"consumer_id": "friend_id", "friend_id": "consumer_id"})
     return pd.concat([friendships, swapped[["consumer_id", "friend_id"]]], ignore_index=True)
+
+
+def friend_pairs(friendships: pd.DataFrame | None, population: pd.DataFrame, ids: np.ndarray,
+                 rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+    """The friendship frame, and its ties as sorted codes ``a * n + b`` of positions a < b.
+
+    Parameters
+    ----------
+    friendships : pandas.DataFrame or None
+        ``consumer_id``, ``friend_id``; None draws a graph with :func:`make_friendships`.
+    population : pandas.DataFrame
+        The people (for drawing a graph).
+    ids : numpy.ndarray
+        Their ``consumer_id`` values: position i is ``ids[i]``.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    tuple
+        The friendship frame, and the ties as sorted unique int64 codes (self-ties and
+        repeated ties dropped).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> ties = pd.DataFrame({"consumer_id": [2, 1, 1], "friend_id": [1, 3, 1]})
+    >>> friend_pairs(ties, None, np.array([1, 2, 3]), np.random.default_rng(0))[1].tolist()
+    [1, 2]
+    """
+    n = len(ids)
+    if friendships is None:
+        if n == 1:
+            friendships = pd.DataFrame({"consumer_id": np.array([], dtype=np.int64),
+                                        "friend_id": np.array([], dtype=np.int64)})
+        else:
+            friendships = make_friendships(population, mean_degree=min(8.0, n - 1.0), seed=rng)
+    check_frame(friendships, "friendships", ["consumer_id", "friend_id"])
+    a = friendships["consumer_id"].to_numpy()
+    b = friendships["friend_id"].to_numpy()
+    if not np.array_equal(ids, np.arange(n)):  # ids are not already positions
+        position = pd.Index(ids)
+        a, b = position.get_indexer(a), position.get_indexer(b)
+    if len(a) and ((a < 0) | (a >= n) | (b < 0) | (b >= n)).any():
+        raise ValueError("friendships mention consumer_id values that are not in the "
+                         "population; make them from the same population.")
+    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    codes = lo[lo != hi] * n + hi[lo != hi]
+    if len(codes) and not (np.diff(codes) > 0).all():  # not yet sorted and unique
+        codes = np.unique(codes)
+    return friendships, codes

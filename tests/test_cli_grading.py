@@ -22,8 +22,8 @@ from .test_grading_support import (
     snapshot,
     solution_source,
     student_notebook,
-    wrong_answer,
     write,
+    wrong_answer,
 )
 
 COURSE = str(Path(sys.executable).parent / "course")

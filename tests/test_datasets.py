@@ -50,7 +50,8 @@ def test_course_data_reproduces_the_committed_files(tmp_path):
                          capture_output=True, text=True, check=True)
     assert "wrote" in run.stdout
     for name in course.DATASET_NAMES:
-        assert (out / f"{name}.csv").read_bytes() == (ROOT / "datasets" / f"{name}.csv").read_bytes()
+        expected = (ROOT / "datasets" / f"{name}.csv").read_bytes()
+        assert (out / f"{name}.csv").read_bytes() == expected
     check = subprocess.run([sys.executable, "-m", "course.cli", "data", "--check"],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr

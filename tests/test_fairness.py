@@ -12,9 +12,9 @@ from course.fairness import (
     audit,
     calibration,
     four_fifths_ratio,
-    plot_audit,
     selection_rates,
 )
+from course.fairness_plot import plot_audit
 
 
 def _people(groups, defaulted=None, **extra):

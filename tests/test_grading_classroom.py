@@ -23,8 +23,8 @@ from .test_grading_support import (
     snapshot,
     solution_source,
     student_notebook,
-    wrong_answer,
     write,
+    wrong_answer,
 )
 
 pytestmark = pytest.mark.slow
@@ -102,7 +102,9 @@ def test_grading_folder_is_an_nbgrader_course(autograded):
     grading = autograded["grading"]
     assert (grading / "gradebook.db").is_file()
     config = (grading / "nbgrader_config.py").read_text()
-    assert str(REPO.config_file) in config and str(grading.resolve()) in config
+    # its own copy of the course's configuration, not a path to the checkout
+    assert str(REPO.root) not in config and str(grading.resolve()) in config
+    assert (grading / "course_config.py").read_text() == REPO.config_file.read_text()
     for student in EXPECTED:
         assert (grading / "autograded" / student / PS1 / PS1_NB).is_file()
 
@@ -120,7 +122,12 @@ def hand_graded(autograded):
 
 def test_feedback_shows_scores_but_no_secrets(hand_graded, capsys):
     grading = hand_graded["grading"]
-    assert main(["feedback", PS1, "--grading-dir", str(grading)]) == 0
+    # bob's, carol's and dave's written answers are not graded yet: refused, then --partial
+    assert main(["feedback", PS1, "--grading-dir", str(grading)]) == 1
+    err = capsys.readouterr().err
+    assert "3 written answer(s) of 3 student(s) still await hand grading" in err
+    assert "(bob, carol, dave)" in err
+    assert main(["feedback", PS1, "--partial", "--grading-dir", str(grading)]) == 0
     out = capsys.readouterr().out
     secrets = assignment_secrets(REPO, PS1)
     for student in EXPECTED:
@@ -170,7 +177,8 @@ def test_grades_table_and_per_question_summary(hand_graded, capsys):
     assert questions.loc["design_choice", "graded"] == 1
     assert questions.loc["design_choice", "mean"] == ALICE_ESSAY_POINTS
     assert (grading / "grades" / f"histogram-{PS1}.png").stat().st_size > 1000
-    assert "per question:" in out and "scores:" in out and "still have written answers" in out
+    assert "per question:" in out and "still have written answers" in out
+    assert re.search(r"^scores \(provisional: \d+ answer\(s\) not graded yet count as 0\):$", out, re.M)
 
 
 def test_grades_refuse_an_output_folder_inside_the_repository(hand_graded, capsys):

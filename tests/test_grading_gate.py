@@ -7,8 +7,8 @@ import pytest
 
 from course.cli import main
 from course.grading.authoring.gate import run_gate
-from course.grading.notebooks import read_notebook
 from course.grading.authoring.release import regenerate
+from course.grading.notebooks import read_notebook
 
 from .test_grading_support import (
     REPO,

@@ -11,11 +11,7 @@ import nbformat
 import pytest
 
 from course.grading.authoring.bundle import make_student_bundle, scan_bundle
-from course.grading.autograde.classroom import collect_submissions
-from course.grading.results.feedback import HIDDEN_NOTE, HideSecrets
 from course.grading.authoring.gate import apply_wrong_answer, lint_assignment, load_wrong_answers
-from course.grading.layout import GradingError, Layout, check_outside
-from course.grading.notebooks import canonical_json, find_leaks, read_notebook, secret_lines
 from course.grading.authoring.release import (
     assignment_secrets,
     compare_release,
@@ -23,6 +19,10 @@ from course.grading.authoring.release import (
     leaks_in_files,
     regenerate,
 )
+from course.grading.autograde.classroom import collect_submissions
+from course.grading.layout import GradingError, Layout, check_outside
+from course.grading.notebooks import canonical_json, find_leaks, read_notebook, secret_lines
+from course.grading.results.feedback import HIDDEN_NOTE, HideSecrets
 from course.grading.workspace import temporary_workspace
 
 from .test_grading_support import PS1, PS1_NB, PS1_POINTS, REPO, write

@@ -100,7 +100,7 @@ def test_blacklist_caps_below_fair():
     capped = course.lotus_score(dims, blacklisted=[True, False, True])
     assert capped.tolist() == [course.BLACKLIST_CAP, 950, 410]
     assert course.BLACKLIST_CAP < 550
-    assert course.tier(capped).iloc[0] == "poor"
+    assert course.tiers(capped).iloc[0] == "poor"
 
 
 def test_custom_weights_change_scores():
@@ -178,13 +178,13 @@ def test_bad_blacklist_length():
      (650, "very good"), (699, "very good"), (700, "excellent"), (950, "excellent")],
 )
 def test_tier_boundaries(score, name):
-    assert course.tier(score) == name
-    assert course.tier([score]).iloc[0] == name
+    assert course.tier_name(score) == name
+    assert course.tiers([score]).iloc[0] == name
 
 
 def test_tier_is_ordered_categorical_on_the_index():
     s = pd.Series([700, 400, 620], index=[10, 11, 12])
-    t = course.tier(s)
+    t = course.tiers(s)
     assert t.index.equals(s.index)
     assert t.cat.ordered and t.cat.categories.tolist() == course.TIERS["tier"].tolist()
     assert t.min() == "poor" and t.max() == "excellent"
@@ -194,11 +194,11 @@ def test_tier_is_ordered_categorical_on_the_index():
                                         (np.nan, ValueError), ("600", TypeError)])
 def test_tier_rejects_impossible_scores(bad, error):
     with pytest.raises(error):
-        course.tier([bad])
+        course.tiers([bad])
 
 
 def test_perks_thresholds_and_blacklist():
-    granted = course.perks([599, 600, 650, 700, 760, 760], blacklisted=[0, 0, 0, 0, 0, 1])
+    granted = course.perks_granted([599, 600, 650, 700, 760, 760], blacklisted=[0, 0, 0, 0, 0, 1])
     assert granted["deposit_free_rental"].tolist() == [False, True, True, True, True, False]
     assert granted["deposit_free_housing"].tolist() == [False, False, True, True, True, False]
     assert granted["visa_help_premium"].tolist() == [False, False, False, False, True, False]
@@ -208,10 +208,10 @@ def test_perks_thresholds_and_blacklist():
 def test_perks_table_can_be_changed_by_students():
     rules = course.PERKS.copy()
     rules.loc[rules["perk"] == "deposit_free_rental", "min_score"] = 550
-    assert course.perks([560], table=rules)["deposit_free_rental"].iloc[0]
-    assert not course.perks([560])["deposit_free_rental"].iloc[0]
+    assert course.perks_granted([560], table=rules)["deposit_free_rental"].iloc[0]
+    assert not course.perks_granted([560])["deposit_free_rental"].iloc[0]
     with pytest.raises(ValueError, match="missing the column"):
-        course.perks([560], table=rules.drop(columns="min_score"))
+        course.perks_granted([560], table=rules.drop(columns="min_score"))
 
 
 # Explanations --------------------------------------------------------------------------------
@@ -263,9 +263,9 @@ def test_explain_bad_input(small):
 def test_default_scores_are_believable(default_data):
     scores = default_data["scores"]
     assert 520 <= scores.median() <= 640
-    counts = course.tier(scores).value_counts()
+    counts = course.tiers(scores).value_counts()
     assert (counts > 0).all(), f"every tier should be non-empty: {counts.to_dict()}"
-    auc = course.auc(scores, default_data["population"]["defaulted"])
+    auc = course.repayment_auc(scores, default_data["population"]["defaulted"])
     assert 0.65 <= auc <= 0.85
 
 
@@ -280,9 +280,21 @@ def test_visibility_bias_on_default_data(default_data):
 
 
 def test_auc_direction_and_errors():
-    assert course.auc([900, 800, 400], [False, False, True]) == 1.0
-    assert course.auc([400, 800, 900], [False, False, True]) == 0.0
+    assert course.repayment_auc([900, 800, 400], [False, False, True]) == 1.0
+    assert course.repayment_auc([400, 800, 900], [False, False, True]) == 0.0
     with pytest.raises(ValueError, match="both"):
-        course.auc([500, 600], [False, False])
+        course.repayment_auc([500, 600], [False, False])
     with pytest.raises(ValueError, match="same length"):
-        course.auc([500, 600], [False])
+        course.repayment_auc([500, 600], [False])
+
+
+def test_explain_shows_enough_digits_to_see_the_change():
+    # A change smaller than 0.005 must not read "from 0.57 to 0.57"
+    dims = pd.DataFrame([[0.5712, 0.6, 0.6, 0.6, 0.6]], columns=course.DIMENSIONS)
+    raw = course.raw_score(dims)[0]
+    target = int(np.floor(raw + 0.5)) + 1
+    text = str(course.explain(dims, 0, target=target))
+    line = next(part for part in text.splitlines() if "Smallest single change" in part)
+    current, needed = line.split(" from ")[1].rstrip(".").split(" to ")
+    assert current != needed and float(needed) > float(current)
+    assert course.explain(dims, 0, target=target).cheapest["increase"] < 0.01

@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 import course
-from course.agents import _connections
 from course.rules import ENGAGEMENT_TASKS, PERK_VALUES_CNY, EngagementTask, Rules
 from course.simulation import ACTIONS, SimulationResult, simulate
 
@@ -73,7 +72,7 @@ def test_rules_defaults_follow_the_package():
     assert rules.gameable_tasks == tuple(ENGAGEMENT_TASKS)
     assert rules.platform_use_reward == 1.0
     assert all(isinstance(t, EngagementTask) for t in rules.tasks)
-    table = rules.perks_table
+    table = rules.perks
     assert list(table.columns) == ["perk", "min_score", "value_cny"]
     assert list(table["perk"]) == list(course.PERKS["perk"])
 
@@ -155,7 +154,7 @@ def test_rules_reject_bad_values_with_a_clear_message(kwargs, error, message):
 def test_rules_accept_one_task_name_and_other_perks():
     assert Rules(gameable_tasks="forest_energy").gameable_tasks == ("forest_energy",)
     rules = Rules(perk_thresholds={"free_umbrella": 500}, perk_values_cny={"free_umbrella": 50})
-    assert list(rules.perks_table["perk"]) == ["free_umbrella"]
+    assert list(rules.perks["perk"]) == ["free_umbrella"]
 
 
 # The dimension keywords the simulation uses ---------------------------------------------------
@@ -181,7 +180,8 @@ def test_connections_match_the_package(small):
     total = np.bincount(both["consumer_id"], standing.to_numpy()[both["friend_id"]],
                         minlength=len(people))
     count = np.bincount(both["consumer_id"], minlength=len(people))
-    np.testing.assert_allclose(_connections(total, count), course.connections(ties, standing))
+    np.testing.assert_allclose(course.connections_from_totals(total, count),
+                               course.connections(ties, standing))
 
 
 # Shape and contract of the result -------------------------------------------------------------
@@ -223,17 +223,17 @@ def test_summary_agrees_with_the_panel(short, small):
     np.testing.assert_allclose(shares.sum(axis=1), 1.0)
     np.testing.assert_allclose(shares["share_poor"], by_month["tier"].apply(
         lambda t: (t == "poor").mean()))
-    # The AUC is course.auc of each month's scores against the fixed outcome
+    # The AUC is course.repayment_auc of each month's scores against the fixed outcome
     for month, group in by_month:
         assert summary.loc[month, "auc"] == pytest.approx(
-            course.auc(group["score"], group["defaulted"]), abs=1e-12)
+            course.repayment_auc(group["score"], group["defaulted"]), abs=1e-12)
 
 
 def test_scores_and_tiers_come_from_the_package(short, small):
     panel = short.panel
-    assert (panel["tier"].astype(str) == course.tier(panel["score"]).astype(str)).all()
-    values = short.rules.perks_table.set_index("perk")["value_cny"]
-    held = course.perks(panel["score"], blacklisted=panel["consumer_id"].map(
+    assert (panel["tier"].astype(str) == course.tiers(panel["score"]).astype(str)).all()
+    values = short.rules.perks.set_index("perk")["value_cny"]
+    held = course.perks_granted(panel["score"], blacklisted=panel["consumer_id"].map(
         small["population"].set_index("consumer_id")["blacklisted"]).to_numpy())
     np.testing.assert_allclose(panel["switching_cost_cny"], held.to_numpy() @ values.to_numpy())
 
@@ -243,14 +243,45 @@ def test_monthly_auc_is_course_auc(runs):
     for month in [0, 1, 12, 24]:
         scores = panel[panel["month"] == month]
         assert summary.loc[month, "auc"] == pytest.approx(
-            course.auc(scores["score"], scores["defaulted"]), abs=1e-12)
+            course.repayment_auc(scores["score"], scores["defaulted"]), abs=1e-12)
 
 
-def test_month_zero_scores_are_close_to_dimension_scores(default_data, runs):
+def test_month_zero_scores_are_the_engines_scores(default_data, runs):
+    # One model of the score: the agents score month 0 exactly as lotus_score(platform_view(...))
     start = runs["gaming"].panel.query("month == 0").set_index("consumer_id")["score"]
-    scores = default_data["scores"]
-    assert np.corrcoef(start, scores)[0, 1] > 0.97
-    assert (start - scores).abs().mean() < 12
+    people = default_data["population"]
+    view = course.platform_view(people, default_data["transactions"])
+    engine = course.lotus_score(course.dimensions_from_view(view, default_data["friendships"]),
+                                blacklisted=people["blacklisted"].to_numpy())
+    assert start.index.equals(engine.index)
+    assert (start == engine).all()
+
+
+def test_agents_score_what_the_platform_sees_every_month(small):
+    # For the same population and month, the agents' scores are lotus_score of
+    # dimensions_from_view(what the platform sees of them, their friendships of that month),
+    # while they move spending, verify items, pay with effort and change friends.
+    agents_module = importlib.import_module("course.agents")
+    rng = np.random.default_rng(3)
+    rules = Rules(gameable_tasks=(), weights=course.set_weight(course.DEFAULT_WEIGHTS,
+                                                               "connections", 0.25))
+    agents = agents_module.Agents(small["population"], rules, rng, small["transactions"],
+                                  small["friendships"])
+    dims = agents.dimensions()
+    changed = 0
+    for month in range(5):
+        if month:
+            did = agents.step(rng, dims)
+            dims = agents.dimensions()
+            changed += sum(int(did[a].sum()) for a in ACTIONS)
+        ties = pd.DataFrame({"consumer_id": agents.ids[agents.a[agents.alive]],
+                             "friend_id": agents.ids[agents.b[agents.alive]]})
+        engine = course.dimensions_from_view(agents.view(), ties)
+        mine = pd.DataFrame(dims, index=engine.index, columns=course.DIMENSIONS)
+        np.testing.assert_allclose(mine, engine, rtol=0, atol=1e-12)
+        pd.testing.assert_series_equal(course.lotus_score(mine, rules.weights),
+                                       course.lotus_score(engine, rules.weights))
+    assert changed > 0  # the agents did act, so later months are not month 0 again
 
 
 def test_true_risk_never_changes(runs, default_data):

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 import course
-from course.surveillance.reidentification import _count_matches, _draw, _points
 from course.surveillance import (
     FULL_POLICY,
     MINIMISATION_SCENARIOS,
@@ -16,16 +15,17 @@ from course.surveillance import (
     category_shares,
     coarsen,
     footprint,
-    infer_trait,
     minimisation,
     minimised_dimensions,
     precision_label,
-    predict_trait,
     resolve_policy,
     resolve_precision,
+    trait_inference_metrics,
+    trait_probabilities,
     unicity,
     unicity_table,
 )
+from course.surveillance.reidentification import _count_matches, _draw, _points
 from course.traces import CATEGORY_NAMES
 
 
@@ -256,7 +256,8 @@ def test_category_shares_sum_to_one_or_zero(small):
 
 
 def test_purchases_reveal_private_traits(default_data):
-    report = infer_trait(default_data["population"], default_data["transactions"], seed=1)
+    report = trait_inference_metrics(
+        default_data["population"], default_data["transactions"], seed=1)
     assert set(report["trait"]) == {"has_children", "heavy_gamer"}
     wide = report.set_index(["trait", "metric"])
     for trait in ("has_children", "heavy_gamer"):
@@ -268,19 +269,21 @@ def test_purchases_reveal_private_traits(default_data):
         assert ap["value"] > ap["baseline"] + 0.3
         recall = wide.loc[(trait, "recall")]
         assert recall["value"] > recall["baseline"] + 0.3
-    again = infer_trait(default_data["population"], default_data["transactions"], seed=1)
+    again = trait_inference_metrics(
+        default_data["population"], default_data["transactions"], seed=1)
     pd.testing.assert_frame_equal(report, again)
 
 
 def test_inference_is_no_better_than_guessing_for_a_shuffled_trait(default_data, rng):
     people = default_data["population"].copy()
     people["has_children"] = rng.permutation(people["has_children"].to_numpy())
-    report = infer_trait(people, default_data["transactions"], trait="has_children", seed=1)
+    report = trait_inference_metrics(
+        people, default_data["transactions"], trait="has_children", seed=1)
     assert 0.44 < report.set_index("metric").loc["roc_auc", "value"] < 0.56
 
 
-def test_predict_trait_gives_out_of_fold_probabilities(small):
-    p = predict_trait(small["population"], small["transactions"], trait="heavy_gamer", seed=2)
+def test_trait_probabilities_are_out_of_fold(small):
+    p = trait_probabilities(small["population"], small["transactions"], trait="heavy_gamer", seed=2)
     assert p.name == "p_heavy_gamer" and len(p) == len(small["population"])
     assert p.between(0, 1).all()
 
@@ -288,13 +291,13 @@ def test_predict_trait_gives_out_of_fold_probabilities(small):
 def test_trait_inference_bad_input(small):
     people, trace = small["population"], small["transactions"]
     with pytest.raises(ValueError, match="not a column"):
-        infer_trait(people, trace, trait="is_pregnant")
+        trait_inference_metrics(people, trace, trait="is_pregnant")
     with pytest.raises(ValueError, match="True/False"):
-        infer_trait(people, trace, trait="age")
+        trait_inference_metrics(people, trace, trait="age")
     with pytest.raises(ValueError, match="two people with it"):
-        infer_trait(people.assign(has_children=False), trace, trait="has_children")
+        trait_inference_metrics(people.assign(has_children=False), trace, trait="has_children")
     with pytest.raises(ValueError, match="at least one trait"):
-        infer_trait(people, trace, trait=[])
+        trait_inference_metrics(people, trace, trait=[])
 
 
 # ------------------------------------------------------------------ minimisation
@@ -322,7 +325,8 @@ def test_minimisation_trades_accuracy_for_privacy(default_data):
     assert not table.isna().any().any()
     rows = table.set_index("scenario")
     full = rows.loc["full data"]
-    assert full["auc"] == pytest.approx(course.auc(default_data["scores"], people["defaulted"]))
+    assert full["auc"] == pytest.approx(
+        course.repayment_auc(default_data["scores"], people["defaulted"]))
     assert full[["delta_auc", "delta_footprint", "delta_unicity"]].tolist() == [0, 0, 0]
     # Dropping bill history costs the score most of its power
     assert rows.loc["no bill history", "delta_auc"] < -0.05

@@ -62,7 +62,8 @@ def test_traces_are_individual(medium):
     """Few (day, merchant) points are shared by many people: traces can re-identify."""
     _, trace = medium
     day = trace["timestamp"].dt.floor("D")
-    people_per_point = trace.assign(day=day).groupby(["day", "merchant_id"])["consumer_id"].nunique()
+    points = trace.assign(day=day).groupby(["day", "merchant_id"])
+    people_per_point = points["consumer_id"].nunique()
     assert people_per_point.median() <= 2
 
 

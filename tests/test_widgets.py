@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import course
+from course import WhatIf, what_if_dimensions
 from course import widgets as W
-from course.widgets.what_if import WhatIf, what_if_dimensions
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -188,8 +188,8 @@ def test_weights_explorer_default_equals_the_package(weights_x, data):
     people = data["population"]
     expected = course.lotus_score(data["dimensions"], blacklisted=people["blacklisted"].to_numpy())
     pd.testing.assert_series_equal(result.scores, expected)
-    assert result.auc == pytest.approx(course.auc(expected, people["defaulted"]))
-    shares = pd.crosstab(people["hukou"].to_numpy(), course.tier(expected).to_numpy(),
+    assert result.auc == pytest.approx(course.repayment_auc(expected, people["defaulted"]))
+    shares = pd.crosstab(people["hukou"].to_numpy(), course.tiers(expected).to_numpy(),
                          normalize="index")
     for group in shares.index:
         for t in shares.columns:
@@ -286,16 +286,16 @@ def test_weights_sliders_can_update_on_release_only(data):
 
 def test_score_summary_needs_matching_population(data):
     with pytest.raises(ValueError, match="not in the population"):
-        W.score_summary(data["dimensions"], data["population"].iloc[:10],
+        course.score_summary(data["dimensions"], data["population"].iloc[:10],
                         course.DEFAULT_WEIGHTS)
 
 
 def test_normalise_weights():
     with pytest.raises(ValueError, match="all five weights are zero"):
-        W.normalise_weights({d: 0 for d in course.DIMENSIONS})
+        course.normalise_weights({d: 0 for d in course.DIMENSIONS})
     with pytest.raises(ValueError, match="zero or positive"):
-        W.normalise_weights({d: -1 for d in course.DIMENSIONS})
-    weights = W.normalise_weights({d: 3 for d in course.DIMENSIONS})
+        course.normalise_weights({d: -1 for d in course.DIMENSIONS})
+    weights = course.normalise_weights({d: 3 for d in course.DIMENSIONS})
     assert weights == pytest.approx({d: 0.2 for d in course.DIMENSIONS})
 
 
@@ -303,14 +303,42 @@ def test_normalise_weights():
 
 def test_no_change_reproduces_the_package_dimensions(data):
     people = data["population"].set_index("consumer_id")
-    spending, months = W.spending_by_channel(data["transactions"])
-    spending = spending.reindex(people.index, fill_value=0.0)
+    spending = course.spending_by_channel(data["transactions"], people.index)
+    months = course.months_observed(data["transactions"])
     dims = data["dimensions"]
     again = pd.DataFrame([
         what_if_dimensions(people.loc[i], spending.loc[i], months,
                            dims.loc[i, "connections"], WhatIf())
         for i in people.index])
     np.testing.assert_allclose(again.to_numpy(), dims.loc[people.index].to_numpy(), atol=1e-12)
+
+
+def test_what_if_now_is_the_engines_score_for_every_persona(persona_x, data):
+    # One model of the score: the explorer's "now" (a what-if with no change) is the score
+    # lotus_score(dimension_scores(...)) gives, for every persona
+    explorer = persona_x
+    people = data["population"].set_index("consumer_id")
+    engine = course.lotus_score(data["dimensions"], blacklisted=people.loc[
+        data["dimensions"].index, "blacklisted"].to_numpy())
+    assert len(explorer.personas) >= 5
+    for cid in explorer.personas["consumer_id"]:
+        explorer.picker.consumer_id.value = int(cid)
+        assert explorer.error is None
+        assert explorer.result.score_before == engine.loc[cid]
+        np.testing.assert_allclose(explorer.result.before, data["dimensions"].loc[cid],
+                                   rtol=0, atol=1e-12)
+
+
+def test_the_heavy_gamer_persona_pays_for_the_games_rule(default_data):
+    people, trace = default_data["population"], default_data["transactions"]
+    dims = course.dimension_scores(people, trace, default_data["friendships"])
+    explorer = W.persona_explorer(dims, people, trace)
+    explorer.picker.consumer_id.value = int(
+        explorer.personas.set_index("name").loc["Hao", "consumer_id"])
+    view = course.platform_view(people, trace)
+    assert view.loc[explorer.picker.value, "gaming_share"] >= 0.10
+    explorer.games_in_cash.value = True
+    assert explorer.result.score_after - explorer.result.score_before >= 10
 
 
 def test_persona_starts_at_the_real_score(persona_x, data):
@@ -345,7 +373,7 @@ def test_moving_spending_onto_the_platform_raises_fulfilment(persona_x, data):
     # Everything moved: the platform now sees all of the person's spending
     cid = explorer.result.consumer_id
     trace = data["transactions"]
-    months = W.spending_by_channel(trace)[1]
+    months = course.months_observed(trace)
     person = data["population"].set_index("consumer_id").loc[cid]
     total = trace.loc[trace["consumer_id"] == cid, "amount_cny"].sum()
     expected = course.fulfilment_capacity(total / months, person["verified_car"],
@@ -355,7 +383,7 @@ def test_moving_spending_onto_the_platform_raises_fulfilment(persona_x, data):
 
 def test_hiding_games_helps_a_gamer(persona_x, data):
     explorer = persona_x
-    spending, _ = W.spending_by_channel(data["transactions"])
+    spending = course.spending_by_channel(data["transactions"])
     gamer = int((spending["on_gaming"] / spending["on_spend"]).idxmax())
     explorer.picker.consumer_id.value = gamer
     before = explorer.result.after["behaviour_preferences"]
@@ -421,8 +449,8 @@ def test_unknown_consumer_is_reported(data):
 
 
 def test_personas_are_invented_deterministic_and_fit_their_description(data):
-    picks = W.personas(data["population"], data["dimensions"])
-    again = W.personas(data["population"], data["dimensions"])
+    picks = course.personas(data["population"], data["dimensions"])
+    again = course.personas(data["population"], data["dimensions"])
     pd.testing.assert_frame_equal(picks, again)
     assert picks["label"].str.contains(r"\(invented\)").all()
     assert picks["consumer_id"].is_unique

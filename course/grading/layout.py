@@ -85,28 +85,44 @@ def assignments_in(folder: Path) -> list[str]:
     )
 
 
-def find_layout(root: str | Path | None = None) -> Layout:
-    """Locate the course repository.
+def is_course_folder(path: Path) -> bool:
+    """Whether ``path`` is a course folder: nbgrader_config.py, and solutions/ or exercises/."""
+    return (path / "nbgrader_config.py").is_file() and (
+        (path / "solutions").is_dir() or (path / "exercises").is_dir())
 
-    In order: ``root`` if given, the ``SCORED_ROOT`` environment variable, the checkout this
-    package was installed from (editable install), then the current folder.
+
+def locate_course(root: str | Path | None = None) -> tuple[Layout, str]:
+    """Locate the course folder, and say why it is that one.
+
+    In order: ``root`` if given (``--root``), the ``SCORED_ROOT`` environment variable, the
+    course folder you are in (the current folder or one above it), then the checkout this
+    package was installed from.
     """
-    candidates = []
-    if root is not None:
-        candidates = [Path(root)]
-    elif os.environ.get("SCORED_ROOT"):
-        candidates = [Path(os.environ["SCORED_ROOT"])]
-    else:
-        candidates = [Path(__file__).resolve().parents[2], Path.cwd()]
-    for candidate in candidates:
-        candidate = candidate.expanduser().resolve()
-        if (candidate / "nbgrader_config.py").is_file() and (
-                (candidate / "solutions").is_dir() or (candidate / "exercises").is_dir()):
-            return Layout(candidate)
-    where = candidates[0]
+    if root is not None or os.environ.get("SCORED_ROOT"):
+        given = Path(root if root is not None else os.environ["SCORED_ROOT"])
+        why = "--root" if root is not None else "SCORED_ROOT"
+        candidate = given.expanduser().resolve()
+        if is_course_folder(candidate):
+            return Layout(candidate), why
+        raise GradingError(
+            f"{candidate} ({why}) is not a Scored course folder (it needs nbgrader_config.py "
+            "and solutions/ or exercises/); point it at the course folder.")
+    here = Path.cwd().resolve()
+    for candidate in (here, *here.parents):
+        if is_course_folder(candidate):
+            return Layout(candidate), "the folder you are in"
+    installed = Path(__file__).resolve().parents[2]
+    if is_course_folder(installed):
+        return Layout(installed), "the checkout this package was installed from"
     raise GradingError(
-        f"{where} is not a Scored course folder (it needs nbgrader_config.py and solutions/ or "
-        "exercises/); run the command inside the course folder or set SCORED_ROOT.")
+        f"{here} is not in a Scored course folder (one with nbgrader_config.py and solutions/ "
+        "or exercises/); run the command inside the course folder, or pass --root or set "
+        "SCORED_ROOT.")
+
+
+def find_layout(root: str | Path | None = None) -> Layout:
+    """The course folder (see :func:`locate_course`)."""
+    return locate_course(root)[0]
 
 
 def default_grading_dir() -> Path:

@@ -4,8 +4,9 @@ Four tools, each a pure function over the course's tidy frames:
 
 * :func:`footprint` — data points held per person, by source (payments, bills, identity,
   friendships);
-* :func:`infer_trait` — predict a private trait (parenthood, heavy gaming) from what people
-  buy, and say how well it works compared with guessing;
+* :func:`trait_inference_metrics` — predict a private trait (parenthood, heavy gaming) from
+  what people buy (:func:`trait_probabilities`), and say how well it works compared with
+  guessing;
 * :func:`unicity` — the share of people singled out by ``k`` random points of their payment
   trace, at a chosen coarseness of time, place and amount (de Montjoye et al., "Unique in the
   shopping mall", *Science* 347, 2015);
@@ -30,7 +31,9 @@ day, place to the shop, amount not kept).
 
 The tools live in one module each: :mod:`~course.surveillance.coarsening`,
 :mod:`~course.surveillance.reidentification`, :mod:`~course.surveillance.footprints`,
-:mod:`~course.surveillance.inference` and :mod:`~course.surveillance.data_minimisation`.
+:mod:`~course.surveillance.inference` and :mod:`~course.surveillance.data_minimisation`;
+:mod:`~course.surveillance.policies` measures one data policy (what the surveillance dial
+shows).
 """
 
 from .coarsening import (
@@ -42,10 +45,13 @@ from .coarsening import (
     precision_label,
     resolve_precision,
 )
-from .reidentification import (
-    anonymity_sets,
-    unicity,
-    unicity_table,
+from .data_minimisation import (
+    FULL_POLICY,
+    MINIMISATION_SCENARIOS,
+    kept_unicity,
+    minimisation,
+    minimised_dimensions,
+    resolve_policy,
 )
 from .footprints import (
     FOOTPRINT_SOURCES,
@@ -53,18 +59,29 @@ from .footprints import (
 )
 from .inference import (
     category_shares,
-    infer_trait,
-    predict_trait,
+    trait_inference_metrics,
+    trait_probabilities,
 )
-from .data_minimisation import (
-    FULL_POLICY,
-    MINIMISATION_SCENARIOS,
-    minimisation,
-    minimised_dimensions,
-    resolve_policy,
+from .policies import (
+    DialResult,
+    PolicyMeter,
+    matching_preset,
+    policy_accuracy,
+    policy_footprint,
+    policy_key,
+    policy_point,
+    policy_unicity,
+)
+from .reidentification import (
+    anonymity_sets,
+    unicity,
+    unicity_table,
 )
 
 __all__ = [
+    "DialResult",
+    "PolicyMeter",
+    "matching_preset",
     "DEFAULT_PRECISION",
     "FOOTPRINT_SOURCES",
     "FULL_POLICY",
@@ -76,13 +93,32 @@ __all__ = [
     "category_shares",
     "coarsen",
     "footprint",
-    "infer_trait",
+    "trait_inference_metrics",
+    "kept_unicity",
     "minimisation",
     "minimised_dimensions",
+    "policy_accuracy",
+    "policy_footprint",
+    "policy_key",
+    "policy_point",
+    "policy_unicity",
     "precision_label",
-    "predict_trait",
+    "trait_probabilities",
     "resolve_policy",
     "resolve_precision",
     "unicity",
     "unicity_table",
 ]
+
+
+def __getattr__(name: str):
+    # Old names, kept for one release (see course.RENAMED)
+    if name in ("infer_trait", "predict_trait"):
+        import warnings
+
+        new = {"infer_trait": "trait_inference_metrics",
+               "predict_trait": "trait_probabilities"}[name]
+        warnings.warn(f"course.surveillance.{name} is deprecated and will be removed in the next "
+                      f"release; use course.{new}.", DeprecationWarning, stacklevel=2)
+        return globals()[new]
+    raise AttributeError(f"module 'course.surveillance' has no attribute {name!r}")

@@ -48,6 +48,16 @@ def _check_amount(amount):
 def resolve_precision(precision: str | Mapping | None = None) -> dict:
     """Turn a preset name or a partial dict into a full ``{"time", "place", "amount"}`` dict.
 
+    Parameters
+    ----------
+    precision : str, dict or None
+        A preset name from ``PRECISIONS``, or a partial dict; None gives ``"day_merchant"``.
+
+    Returns
+    -------
+    dict
+        ``time``, ``place`` and ``amount``.
+
     Raises
     ------
     ValueError
@@ -94,7 +104,22 @@ def resolve_precision(precision: str | Mapping | None = None) -> dict:
 
 
 def precision_label(precision: str | Mapping | None = None) -> str:
-    """Describe a precision in words, e.g. ``"day, merchant"`` or ``"day, merchant, 10 CNY"``."""
+    """Describe a precision in words, e.g. ``"day, merchant"`` or ``"day, merchant, 10 CNY"``.
+
+    Parameters
+    ----------
+    precision : str, dict or None
+        A preset name or a (partial) precision, see :func:`resolve_precision`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> precision_label({"time": "day", "place": "merchant", "amount": 10})
+    'day, merchant, 10 CNY'
+    """
     p = resolve_precision(precision)
     parts = [p["time"] or "no time", p["place"] or "no place"]
     if p["amount"] == "exact":

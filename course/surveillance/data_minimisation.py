@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 
 from .._checks import as_generator, check_count, check_frame
-from ..dimensions import DIMENSIONS, dimensions_from_view, platform_view
-from ..scoring import auc, lotus_score
+from ..constants import DIMENSIONS
+from ..dimensions import dimensions_from_view
+from ..scoring import lotus_score, repayment_auc
+from ..visibility import platform_view
 from .coarsening import resolve_precision
-from .footprints import FOOTPRINT_SOURCES, _IDENTITY_FLAGS, footprint
+from .footprints import _IDENTITY_FLAGS, FOOTPRINT_SOURCES, footprint
 from .reidentification import unicity
-
 
 #: What the platform keeps when nothing is minimised.
 FULL_POLICY: dict = {"time": "exact", "place": "merchant", "amount": "exact",
@@ -56,6 +57,16 @@ def resolve_policy(policy: Mapping | None = None) -> dict:
     * ``payments``, ``bills``, ``identity``, ``friendships``: True to keep that source, False
       to drop it.
 
+    Parameters
+    ----------
+    policy : dict or None
+        A partial data policy; None keeps everything.
+
+    Returns
+    -------
+    dict
+        All seven keys.
+
     Examples
     --------
     >>> policy = resolve_policy({"time": "month", "friendships": False})
@@ -79,6 +90,19 @@ def resolve_policy(policy: Mapping | None = None) -> dict:
                             f"got {full[source]!r}.")
         full[source] = bool(full[source])
     return full
+
+
+def kept_unicity(seen: pd.DataFrame, policy: Mapping, *, k: int,
+                 seed: int | np.random.Generator | None) -> float:
+    """Unicity at ``k`` of payment records ``seen``, as a (complete) policy keeps them.
+
+    0.0 when no payments are kept, or when time, place and amount are all "not kept": then
+    every record looks alike and nobody can be singled out.
+    """
+    precision = {key: policy[key] for key in ("time", "place", "amount")}
+    if not policy["payments"] or all(value is None for value in precision.values()):
+        return 0.0
+    return unicity(seen, k=k, precision=precision, seed=seed)
 
 
 def _policy_labels(policy: dict) -> dict:
@@ -134,6 +158,18 @@ def minimised_dimensions(population: pd.DataFrame, transactions: pd.DataFrame,
     category shares count payments instead of yuan; binned amounts use each bin's middle.
     Timestamps do not enter the score, so their precision changes only the unicity.
 
+    Parameters
+    ----------
+    population, transactions, friendships : pandas.DataFrame
+        The course's frames.
+    policy : dict, optional
+        A (partial) data policy, see :func:`resolve_policy`; default keep everything.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`course.dimension_scores` returns.
+
     Examples
     --------
     >>> from course import load_dataset
@@ -181,7 +217,8 @@ def minimisation(population: pd.DataFrame, transactions: pd.DataFrame,
         defaulting), ``delta_auc`` (vs. full data), ``mean_footprint`` (data points per
         person, platform payments, as :func:`footprint` counts them), ``delta_footprint``,
         ``k``, ``unicity`` (of the platform's payment records at the kept precision; 0.0
-        when no payments are kept: there is no trace to match) and ``delta_unicity``.
+        when no payments, or none of time, place and amount, are kept: there is no trace
+        to match) and ``delta_unicity``.
 
     Examples
     --------
@@ -215,10 +252,9 @@ def minimisation(population: pd.DataFrame, transactions: pd.DataFrame,
                                   full_dims)
         score = lotus_score(dims[DIMENSIONS], weights, blacklisted=blacklisted)
         kept = held[[s for s in FOOTPRINT_SOURCES if policy[s]]].sum(axis=1)
-        trace_unicity = unicity(seen, k=k, precision={key: policy[key] for key in (
-            "time", "place", "amount")}, seed=rng) if policy["payments"] else 0.0
+        trace_unicity = kept_unicity(seen, policy, k=k, seed=rng)
         rows.append({"scenario": name, **_policy_labels(policy),
-                     "auc": auc(score.to_numpy(), population["defaulted"].to_numpy()),
+                     "auc": repayment_auc(score.to_numpy(), population["defaulted"].to_numpy()),
                      "mean_footprint": float(kept.mean()), "k": k, "unicity": trace_unicity})
     table = pd.DataFrame(rows)
     full = table.iloc[0]

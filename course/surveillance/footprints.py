@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_count, check_frame
+from ..visibility import months_observed
 
 FOOTPRINT_SOURCES = ["payments", "bills", "identity", "friendships"]
 _IDENTITY_FLAGS = ["verified_id", "verified_degree", "verified_car", "verified_property"]
@@ -16,9 +17,7 @@ def _months(transactions: pd.DataFrame, months: int | None) -> int:
         return check_count(months, "months", minimum=1)
     if len(transactions) == 0:
         raise ValueError("transactions is empty, so the period is unknown; pass months=6 (say).")
-    stamps = transactions["timestamp"]
-    return (stamps.max().year - stamps.min().year) * 12 + stamps.max().month \
-        - stamps.min().month + 1
+    return months_observed(transactions)
 
 
 def _check_channel(channel: str) -> str:

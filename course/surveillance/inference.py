@@ -31,6 +31,13 @@ def category_shares(transactions: pd.DataFrame, *, channel: str = "platform",
     pandas.DataFrame
         Indexed by ``consumer_id``, one column per category in ``CATEGORY_NAMES``; each row
         sums to 1, or to 0 for someone with no payments seen.
+
+    Examples
+    --------
+    >>> from course import load_dataset
+    >>> shares = category_shares(load_dataset("transactions"))
+    >>> bool(((shares.sum(axis=1) - 1).abs() < 1e-9).all())
+    True
     """
     check_frame(transactions, "transactions",
                 ["consumer_id", "category", "amount_cny", "channel"])
@@ -68,7 +75,7 @@ def _trait_target(population: pd.DataFrame, trait: str) -> np.ndarray:
     return y
 
 
-def predict_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
+def trait_probabilities(population: pd.DataFrame, transactions: pd.DataFrame, *,
                   trait: str = "has_children", channel: str = "platform", folds: int = 5,
                   seed: int | np.random.Generator | None = None) -> pd.Series:
     """Predict a private trait from category spending shares, out of sample.
@@ -96,6 +103,13 @@ def predict_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     -------
     pandas.Series
         Probability of the trait, indexed by ``consumer_id``, named ``p_<trait>``.
+
+    Examples
+    --------
+    >>> from course import load_dataset
+    >>> p = trait_probabilities(load_dataset("population"), load_dataset("transactions"), seed=1)
+    >>> p.name, bool(p.between(0, 1).all())
+    ('p_has_children', True)
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -117,14 +131,27 @@ def predict_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     return pd.Series(p, index=X.index, name=f"p_{trait}")
 
 
-def infer_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
+def trait_inference_metrics(population: pd.DataFrame, transactions: pd.DataFrame, *,
                 trait: str | Iterable[str] = ("has_children", "heavy_gamer"),
                 channel: str = "platform", folds: int = 5,
                 seed: int | np.random.Generator | None = None) -> pd.DataFrame:
     """Say how well purchases reveal private traits, against guessing.
 
-    Uses :func:`predict_trait` and scikit-learn's metrics. Someone is flagged when their
+    Uses :func:`trait_probabilities` and scikit-learn's metrics. Someone is flagged when their
     probability is at least 0.5 (the model is class-balanced, so 0.5 is a fair cut).
+
+    Parameters
+    ----------
+    population, transactions : pandas.DataFrame
+        The consumers (with the trait columns) and their payments.
+    trait : str or iterable of str
+        The private traits to infer.
+    channel : {"platform", "all"}
+        Which payments the inference may use.
+    folds : int
+        Folds of the cross-validation.
+    seed : int, numpy.random.Generator or None
+        Shuffles the folds.
 
     Returns
     -------
@@ -138,14 +165,18 @@ def infer_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     Examples
     --------
     >>> from course import load_dataset
-    >>> report = infer_trait(load_dataset("population"), load_dataset("transactions"),
+    >>> report = trait_inference_metrics(load_dataset("population"), load_dataset("transactions"),
     ...                      trait="has_children", seed=1)
     >>> auc_row = report[report["metric"] == "roc_auc"].iloc[0]
     >>> bool(auc_row["value"] > auc_row["baseline"] + 0.2)
     True
     """
-    from sklearn.metrics import (average_precision_score, precision_score, recall_score,
-                                 roc_auc_score)
+    from sklearn.metrics import (
+        average_precision_score,
+        precision_score,
+        recall_score,
+        roc_auc_score,
+    )
 
     traits = [trait] if isinstance(trait, str) else list(trait)
     if not traits:
@@ -153,7 +184,7 @@ def infer_trait(population: pd.DataFrame, transactions: pd.DataFrame, *,
     rng = as_generator(seed)
     rows = []
     for name in traits:
-        p = predict_trait(population, transactions, trait=name, channel=channel, folds=folds,
+        p = trait_probabilities(population, transactions, trait=name, channel=channel, folds=folds,
                           seed=rng).to_numpy()
         y = _trait_target(population, name)
         flagged = p >= 0.5

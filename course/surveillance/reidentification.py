@@ -177,6 +177,17 @@ def unicity_table(transactions: pd.DataFrame, *, ks: Iterable[int] = range(1, 9)
                   seed: int | np.random.Generator | None = None) -> pd.DataFrame:
     """Unicity for several ``k`` and precisions, as one tidy frame.
 
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Payments.
+    ks : iterable of int
+        Numbers of points the attacker knows.
+    precisions : iterable of str or dict
+        Presets or precision dicts (see :func:`resolve_precision`).
+    seed : int, numpy.random.Generator or None
+        Seed of the draws.
+
     Returns
     -------
     pandas.DataFrame

@@ -23,81 +23,67 @@ fairness_audit         groups, threshold, weights -> selection      08
                        rates, four-fifths ratio, calibration
 =====================  ==========================================  ==========
 
-Each explorer has its module (``course.widgets.weights``, ...). What they compute without a
-widget is in ``what_if`` (personas, "what if I..." sub-scores), ``simulators`` (what the two
-simulators share: weights that keep their proportions, cached runs) and ``policies`` (what a
-data policy costs the score and gains privacy); ``_base`` is the explorers' common layout.
+Each explorer has its module (``course.widgets.weights``, ...), which imports only
+``course.widgets._base`` (the common layout) and the core of :mod:`course`. What the
+explorers compute lives in the core and is importable from :mod:`course` without ipywidgets:
+:func:`course.score_summary`, :func:`course.personas`, :func:`course.what_if_dimensions`,
+:func:`course.compare_incentives`, :func:`course.policy_point`, :func:`course.audit_summary`
+and so on.
 """
 
-from ._base import ConsumerPicker, Explorer
-from .incentives import IncentiveResult, IncentiveSimulator, gaming_by_outcome, incentive_simulator
-from .persona import PersonaExplorer, PersonaResult, persona_explorer
-from .what_if import WhatIf, personas, spending_by_channel, what_if_dimensions
-from .simulators import SimulationCache, set_weight
-from .population import PopulationExplorer, PopulationResult, describe_column, population_explorer
-from .dependency import (
-    DependencyResult,
-    DependencySimulator,
-    dependency_simulator,
-    friends_by_start_tier,
-    neutral_rules,
-)
-from .fairness import AuditResult, FairnessAudit, age_bands, audit_summary, fairness_audit
-from .policies import policy_accuracy, policy_footprint, policy_point, policy_unicity
-from .surveillance import DialResult, SurveillanceDial, surveillance_dial
-from .trace import TraceExplorer, TraceResult, trace_explorer, trace_summary
-from .weights import (
-    WeightsExplorer,
-    WeightsResult,
-    normalise_weights,
-    score_summary,
-    weights_explorer,
-)
+from __future__ import annotations
+
+import importlib
+import warnings
+
+from ._base import Explorer
+from .dependency import DependencySimulator, dependency_simulator
+from .fairness import FairnessAudit, fairness_audit
+from .incentives import IncentiveSimulator, incentive_simulator
+from .persona import PersonaExplorer, persona_explorer
+from .population import PopulationExplorer, population_explorer
+from .surveillance import SurveillanceDial, surveillance_dial
+from .trace import TraceExplorer, trace_explorer
+from .weights import WeightsExplorer, weights_explorer
+
+#: Names that used to be importable from here and now live in the core (``course.<name>``;
+#: the policy helpers in ``course.surveillance``). They still work for one release, with a
+#: DeprecationWarning.
+MOVED = {
+    name: "course" for name in [
+        "AuditResult", "DependencyResult", "IncentiveResult", "SimulationCache",
+        "WeightsResult", "WhatIf", "age_bands", "audit_summary", "describe_column",
+        "friends_by_start_tier", "gaming_by_outcome", "neutral_rules", "normalise_weights",
+        "personas", "policy_accuracy", "policy_footprint", "policy_point", "policy_unicity",
+        "score_summary", "set_weight", "spending_by_channel", "trace_summary",
+        "what_if_dimensions"]
+}
+
+
+def __getattr__(name: str):
+    if name in MOVED:
+        warnings.warn(f"course.widgets.{name} is deprecated and will be removed in the next "
+                      f"release; use course.{name}.", DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module("course"), name)
+    raise AttributeError(f"module 'course.widgets' has no attribute {name!r}")
+
 
 __all__ = [
-    "DependencyResult",
     "DependencySimulator",
-    "IncentiveResult",
-    "IncentiveSimulator",
-    "SimulationCache",
-    "dependency_simulator",
-    "friends_by_start_tier",
-    "gaming_by_outcome",
-    "incentive_simulator",
-    "neutral_rules",
-    "set_weight",
-    "AuditResult",
-    "DialResult",
-    "FairnessAudit",
-    "SurveillanceDial",
-    "age_bands",
-    "audit_summary",
-    "fairness_audit",
-    "policy_accuracy",
-    "policy_footprint",
-    "policy_point",
-    "policy_unicity",
-    "surveillance_dial",
-    "ConsumerPicker",
     "Explorer",
+    "FairnessAudit",
+    "IncentiveSimulator",
     "PersonaExplorer",
-    "PersonaResult",
     "PopulationExplorer",
-    "PopulationResult",
+    "SurveillanceDial",
     "TraceExplorer",
-    "TraceResult",
     "WeightsExplorer",
-    "WeightsResult",
-    "WhatIf",
-    "describe_column",
-    "normalise_weights",
+    "dependency_simulator",
+    "fairness_audit",
+    "incentive_simulator",
     "persona_explorer",
-    "personas",
     "population_explorer",
-    "score_summary",
-    "spending_by_channel",
+    "surveillance_dial",
     "trace_explorer",
-    "trace_summary",
     "weights_explorer",
-    "what_if_dimensions",
 ]

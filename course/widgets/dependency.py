@@ -3,7 +3,7 @@
 Two sliders set the rules of :func:`course.simulate`: the platform-use reward (how much the
 score pays for spending through Lotus Pay; ``Rules.platform_use_reward``) and the weight of
 the connections dimension (the other four weights rescaled to keep their proportions,
-:func:`course.widgets.simulators.set_weight`). Each setting is simulated beside a *neutral
+:func:`course.set_weight`). Each setting is simulated beside a *neutral
 score*: the same rules but paying nothing for platform use or friends (reward 0, connections
 weight 0, the other weights rescaled). Runs are cached by rules, months and seed.
 
@@ -16,128 +16,28 @@ started in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
+from ..constants import DEFAULT_WEIGHTS
+from ..experiments import DependencyResult, SimulationCache, compare_dependency, neutral_rules
 from ..rules import ENGAGEMENT_TASKS, Rules
-from ..scoring import DEFAULT_WEIGHTS, TIER_NAMES
-from ..simulation import SimulationResult
-from ._base import CONTROL_LAYOUT, CONTROL_STYLE, html_table
-from .simulators import (
+from ..scoring import TIER_NAMES
+from ..weights import set_weight
+from ._base import (
+    CONTROL_LAYOUT,
+    CONTROL_STYLE,
     YOURS,
-    SimulationCache,
     SimulationExplorer,
     comparison_table,
-    set_weight,
-    side_by_side,
+    html_table,
     stepped_limits,
 )
 
 #: Colours of the friends-per-agent bars: at the start, and at the end with your rules.
 START_COLOUR = "0.7"
-
-
-def neutral_rules(rules: Rules) -> Rules:
-    """The same rules with a score that pays nothing for platform use or for friends.
-
-    Examples
-    --------
-    >>> neutral_rules(Rules()).weights["connections"], neutral_rules(Rules()).platform_use_reward
-    (0.0, 0.0)
-    """
-    return rules.replace(weights=set_weight(rules.weights, "connections", 0.0),
-                         platform_use_reward=0.0)
-
-
-def friends_by_start_tier(result: SimulationResult) -> pd.DataFrame:
-    """Mean friends per agent at the start and at the end, by the tier the agent started in.
-
-    One row per tier (poor .. excellent), columns ``agents``, ``start``, ``end`` and
-    ``change``. Tiers nobody started in are left out.
-    """
-    panel = result.panel
-    last = int(panel["month"].max())
-    start = panel[panel["month"] == 0].set_index("consumer_id")
-    end = panel[panel["month"] == last].set_index("consumer_id")
-    frame = pd.DataFrame({"tier": start["tier"], "start": start["friends"],
-                          "end": end["friends"].reindex(start.index)})
-    table = frame.groupby("tier", observed=True).agg(
-        agents=("start", "size"), start=("start", "mean"), end=("end", "mean"))
-    table["change"] = table["end"] - table["start"]
-    return table.reindex([t for t in TIER_NAMES if t in table.index])
-
-
-@dataclass
-class DependencyResult:
-    """What the dependency simulator computed for one setting of its controls.
-
-    Attributes
-    ----------
-    rules, neutral_rules : Rules
-        Your rules, and the neutral score's (no reward for platform use or friends).
-    months, seed : int
-    simulation, neutral : SimulationResult
-        The two runs.
-    curves : pandas.DataFrame
-        One row per month and run (``run`` is ``"your rules"`` or ``"neutral score"``):
-        ``platform_share``, ``switching_cost``, ``components``, ``cross_tier_ties``,
-        ``friends``.
-    friends_by_tier : pandas.DataFrame
-        Your run's :func:`friends_by_start_tier`.
-    """
-
-    rules: Rules
-    neutral_rules: Rules
-    months: int
-    seed: int
-    simulation: SimulationResult
-    neutral: SimulationResult
-    curves: pd.DataFrame
-    friends_by_tier: pd.DataFrame
-
-    def _first_last(self, column: str, run: str = "simulation") -> tuple[float, float]:
-        s = getattr(self, run).summary[column]
-        return float(s.iloc[0]), float(s.iloc[-1])
-
-    @property
-    def platform_share(self) -> tuple[float, float]:
-        """Mean share of spending on Lotus Pay at month 0 and at the last month."""
-        return self._first_last("platform_share")
-
-    @property
-    def switching_cost(self) -> tuple[float, float]:
-        """Mean switching cost (CNY) at month 0 and at the last month."""
-        return self._first_last("switching_cost")
-
-    @property
-    def components(self) -> tuple[int, int]:
-        """Groups the friendship graph falls into, at month 0 and at the last month."""
-        first, last = self._first_last("components")
-        return int(first), int(last)
-
-    @property
-    def cross_tier_ties(self) -> tuple[float, float]:
-        """Share of friendships between agents of different tiers, month 0 and last month."""
-        return self._first_last("cross_tier_ties")
-
-
-COLUMNS = ["month", "platform_share", "switching_cost", "components", "cross_tier_ties",
-           "friends"]
-
-
-def compare_dependency(simulation: SimulationResult, neutral: SimulationResult, *,
-                       seed: int) -> DependencyResult:
-    """Put a run and its neutral-score run side by side (see :class:`DependencyResult`)."""
-    curves = side_by_side(simulation, neutral, COLUMNS, "neutral score")
-    return DependencyResult(
-        rules=simulation.rules, neutral_rules=neutral.rules,
-        months=int(simulation.summary["month"].iloc[-1]), seed=int(seed),
-        simulation=simulation, neutral=neutral, curves=curves,
-        friends_by_tier=friends_by_start_tier(simulation))
 
 
 class DependencySimulator(SimulationExplorer):
@@ -199,12 +99,9 @@ class DependencySimulator(SimulationExplorer):
             self.months.value = start["months"]
             self.seed.value = start["seed"]
 
-    def _compute(self) -> DependencyResult:
-        rules = self._rules()
-        self._show_weights(rules)
-        simulation = self._run(rules)
-        neutral = self._run(neutral_rules(rules))
-        return compare_dependency(simulation, neutral, seed=self.seed.value)
+    # _compute (SimulationExplorer): your rules beside the neutral score
+    _side_by_side = staticmethod(compare_dependency)
+    _comparison_rules = staticmethod(neutral_rules)
 
     # Drawing: built once, then the curves and bars move (see IncentiveSimulator)
     def _build(self) -> None:

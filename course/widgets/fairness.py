@@ -1,16 +1,15 @@
 """Fairness audit: group, threshold and (optionally) weights -> who is selected, and why.
 
-A thin wrapper over :mod:`course.fairness`: :func:`course.audit` (selection rates, the
-four-fifths ratio, default rates, the score gap at equal true risk),
+A thin wrapper over :func:`course.audit_summary`, which calls :func:`course.audit`
+(selection rates, the four-fifths ratio, default rates, the score gap at equal true risk),
 :func:`course.selection_rates` on the people who repaid (equal opportunity, Hardt, Price &
-Srebro 2016) and :func:`course.calibration` (default rate per score tier, per group). The
-only thing added here is an ``age_band`` column, so that age can be a group like the others.
+Srebro 2016) and :func:`course.calibration` (default rate per score tier, per group), with
+an ``age_band`` column (:func:`course.age_bands`) so that age can be a group like the others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -19,17 +18,13 @@ import seaborn as sns
 
 from .. import plots
 from .._checks import check_frame
-from ..dimensions import DIMENSIONS
-from ..fairness import FOUR_FIFTHS, audit, calibration, selection_rates
-from ..scoring import DEFAULT_WEIGHTS, PERKS, SCORE_MAX, SCORE_MIN, lotus_score
-from ._base import WeightSliders, CONTROL_LAYOUT, CONTROL_STYLE, Explorer, html_table
-from .weights import align_population, normalise_weights
+from ..constants import DEFAULT_WEIGHTS, DIMENSIONS, SCORE_MAX, SCORE_MIN
+from ..fairness import FOUR_FIFTHS
+from ..scoring import PERKS
+from ..summaries import AUDIT_GROUPS, AuditResult, age_bands, align_population, audit_summary
+from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer, WeightSliders, html_table
 
-#: Age bands used as a group: [18, 30), [30, 45), [45, 60), 60 and over.
-AGE_EDGES = [18, 30, 45, 60, 200]
-AGE_LABELS = ["18-29", "30-44", "45-59", "60+"]
-#: Columns the audit can group by (``age_band`` is derived from ``age``).
-AUDIT_GROUPS = ["hukou", "city_tier", "gender", "age_band", "education"]
+#: Readable names of the groups that are not population columns.
 GROUP_LABELS = {"age_band": "Age band"}
 #: Score bands with fewer people than this are drawn hollow in the calibration plot.
 SMALL_BAND = 30
@@ -41,65 +36,9 @@ CAL_STEPS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.2]
 FAIL_COLOUR = "#B22222"
 
 
-def age_bands(age) -> pd.Series:
-    """Put ages into ordered bands 18-29, 30-44, 45-59, 60+.
-
-    Examples
-    --------
-    >>> age_bands([18, 29, 30, 61]).tolist()
-    ['18-29', '18-29', '30-44', '60+']
-    """
-    values = pd.Series(age)
-    if values.isna().any() or (values < AGE_EDGES[0]).any():
-        raise ValueError(f"ages must be known and at least {AGE_EDGES[0]}.")
-    return pd.cut(values, AGE_EDGES, right=False, labels=AGE_LABELS)
-
-
 def group_label(column: str) -> str:
     """A readable name for a group column."""
     return GROUP_LABELS.get(column) or plots.label(column)
-
-
-@dataclass
-class AuditResult:
-    """What the fairness audit computed for one setting of its controls."""
-
-    group_by: str
-    threshold: int
-    weights: dict
-    scores: pd.Series
-    table: pd.DataFrame
-    equal_opportunity: pd.DataFrame
-    calibration: pd.DataFrame
-
-    @property
-    def four_fifths_ratio(self) -> float:
-        """Lowest group's selection rate divided by the highest group's."""
-        return float(self.table["ratio_to_best"].min())
-
-    @property
-    def equal_opportunity_ratio(self) -> float:
-        """The same ratio among the people who repaid (did not default)."""
-        return float(self.equal_opportunity["ratio_to_best"].min())
-
-
-def audit_summary(dimensions: pd.DataFrame, population: pd.DataFrame, *,
-                  group_by: str = "hukou", threshold: float = 600,
-                  weights: Mapping | None = None) -> AuditResult:
-    """Score everyone (weights divided by their sum) and audit the score by group.
-
-    ``population`` must be aligned to ``dimensions`` (same consumers, same order) and hold
-    the ``group_by`` column (add ``age_band`` with :func:`age_bands` first).
-    """
-    clean = normalise_weights(DEFAULT_WEIGHTS if weights is None else weights)
-    scores = lotus_score(dimensions, clean,
-                         blacklisted=population["blacklisted"].to_numpy(dtype=bool))
-    table = audit(scores, population, group=group_by, threshold=threshold)
-    repaid = ~population["defaulted"].to_numpy(dtype=bool)
-    opportunity = selection_rates(scores[repaid], population[repaid], group=group_by,
-                                  threshold=threshold)
-    tiers = calibration(scores, population, group=group_by)
-    return AuditResult(group_by, int(threshold), clean, scores, table, opportunity, tiers)
 
 
 class FairnessAudit(WeightSliders, Explorer):

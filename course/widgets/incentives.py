@@ -8,116 +8,40 @@ simulated once for all the task combinations that share it.
 
 The behaviour weight slider sets the weight of behaviour & preferences (the dimension the
 tasks raise) and rescales the other four weights so that all five still sum to 1, keeping
-their proportions (:func:`set_weight`). The perk slider multiplies what every perk is worth
+their proportions (:func:`course.set_weight`). The perk slider multiplies what every perk is worth
 to the agents: the stakes of the game.
 
-What it shares with the dependency simulator (:func:`set_weight`, :class:`SimulationCache`,
-the base class :class:`SimulationExplorer`) is in :mod:`course.widgets.simulators`.
+What it computes is in :mod:`course.experiments` (:func:`course.compare_incentives`,
+:class:`course.SimulationCache`); the base class it shares with the dependency simulator is
+in ``course.widgets._base``.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
 from .. import plots
-from ..rules import ENGAGEMENT_TASKS, PERK_VALUES_CNY, Rules
-from ..scoring import DEFAULT_WEIGHTS, TIER_NAMES
-from ..simulation import SimulationResult
-from ._base import CONTROL_LAYOUT, CONTROL_STYLE, html_table
-from .simulators import (
-    SimulationCache,
+from ..constants import DEFAULT_WEIGHTS
+from ..experiments import IncentiveResult, SimulationCache, compare_incentives
+from ..rules import ENGAGEMENT_TASKS, Rules
+from ..scoring import PERKS, TIER_NAMES
+from ..weights import set_weight
+from ._base import (
+    CONTROL_LAYOUT,
+    CONTROL_STYLE,
     SimulationExplorer,
     comparison_table,
-    set_weight,
-    side_by_side,
+    html_table,
     stepped_limits,
 )
 
 #: Colours of agents who will and will not default (Okabe-Ito vermillion and sky blue).
 WILL_DEFAULT, WILL_NOT = "#D55E00", "#56B4E9"
-
-
-# What the incentive simulator computes ----------------------------------------------------------
-
-def gaming_by_outcome(result: SimulationResult) -> pd.DataFrame:
-    """Share of agents doing at least one engagement task each month, by the real outcome.
-
-    One row per month, columns ``will default`` and ``will not default`` (``defaulted`` is
-    the fixed 12-month outcome the score is judged against).
-    """
-    panel = result.panel
-    table = (panel.groupby(["month", "defaulted"], observed=True)["gamed"].mean()
-             .unstack("defaulted").reindex(columns=[True, False]))
-    table.columns = ["will default", "will not default"]
-    return table
-
-
-@dataclass
-class IncentiveResult:
-    """What the incentive simulator computed for one setting of its controls.
-
-    Attributes
-    ----------
-    rules, baseline_rules : Rules
-        Your rules, and the same rules with no engagement tasks on offer.
-    months, seed : int
-    simulation, baseline : SimulationResult
-        The two runs (the same object when no task is on offer).
-    curves : pandas.DataFrame
-        One row per month and run (``run`` is ``"your rules"`` or ``"no tasks on offer"``):
-        ``mean_score``, ``auc``, ``gaming``.
-    gaming_by_outcome : pandas.DataFrame
-        Your run's :func:`gaming_by_outcome`.
-    """
-
-    rules: Rules
-    baseline_rules: Rules
-    months: int
-    seed: int
-    simulation: SimulationResult
-    baseline: SimulationResult
-    curves: pd.DataFrame
-    gaming_by_outcome: pd.DataFrame
-
-    @property
-    def auc_change(self) -> float:
-        """AUC at the last month minus AUC at month 0, with your rules."""
-        s = self.simulation.summary["auc"]
-        return float(s.iloc[-1] - s.iloc[0])
-
-    @property
-    def baseline_auc_change(self) -> float:
-        """The same with no tasks on offer."""
-        s = self.baseline.summary["auc"]
-        return float(s.iloc[-1] - s.iloc[0])
-
-    @property
-    def gaming_share(self) -> float:
-        """Share of agents doing at least one task in the last month."""
-        return float(self.simulation.summary["gaming"].iloc[-1])
-
-    @property
-    def ever_gamed(self) -> float:
-        """Share of agents who did a task in at least one month."""
-        return float(self.simulation.panel.groupby("consumer_id")["gamed"].any().mean())
-
-
-def compare_incentives(simulation: SimulationResult, baseline: SimulationResult, *,
-                       seed: int) -> IncentiveResult:
-    """Put a run and its no-tasks baseline side by side (see :class:`IncentiveResult`)."""
-    curves = side_by_side(simulation, baseline, ["month", "mean_score", "auc", "gaming"],
-                          "no tasks on offer")
-    return IncentiveResult(
-        rules=simulation.rules, baseline_rules=baseline.rules,
-        months=int(simulation.summary["month"].iloc[-1]), seed=int(seed),
-        simulation=simulation, baseline=baseline, curves=curves,
-        gaming_by_outcome=gaming_by_outcome(simulation))
 
 
 # The incentive simulator -------------------------------------------------------------------------
@@ -182,7 +106,7 @@ class IncentiveSimulator(SimulationExplorer):
         weights = set_weight(DEFAULT_WEIGHTS, "behaviour_preferences",
                              self.behaviour_weight.value)
         factor = float(self.perk_values.value)
-        values = {p: v * factor for p, v in PERK_VALUES_CNY.items()}
+        values = {str(p): float(v) * factor for p, v in zip(PERKS["perk"], PERKS["value_cny"])}
         offered = tuple(name for name, box in self.tasks.items() if box.value)
         return Rules(weights=weights, perk_values_cny=values, gameable_tasks=offered)
 
@@ -204,12 +128,11 @@ class IncentiveSimulator(SimulationExplorer):
             self.months.value = start["months"]
             self.seed.value = start["seed"]
 
-    def _compute(self) -> IncentiveResult:
-        rules = self._rules()
-        self._show_weights(rules)
-        simulation = self._run(rules)
-        baseline = self._run(rules.replace(gameable_tasks=()))
-        return compare_incentives(simulation, baseline, seed=self.seed.value)
+    # _compute (SimulationExplorer): your rules beside the same rules with no tasks on offer
+    _side_by_side = staticmethod(compare_incentives)
+
+    def _comparison_rules(self, rules: Rules) -> Rules:
+        return rules.replace(gameable_tasks=())
 
     # Drawing: the figure is built once; an update moves the curves and, when the data leave
     # the axes, changes the limits (in steps) and redraws the fixed parts (Explorer._render)

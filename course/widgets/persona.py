@@ -2,9 +2,9 @@
 
 The changes act on what the platform *sees* (bills paid on time, bills and spending moved
 onto Lotus Pay, verified items, games paid in cash), and the new sub-scores are computed by
-the same dimension functions as :func:`course.dimension_scores`; with no change, they equal
-the person's real sub-scores. The connections sub-score is kept as it is (friends are the
-subject of lesson 06).
+:func:`course.what_if_dimensions` (the engine's own dimension functions); with no change,
+they equal the person's real sub-scores from :func:`course.dimension_scores`. The
+connections sub-score is kept as it is (friends are the subject of lesson 06).
 
 The persona names are invented labels for synthetic rows; no real person is described.
 """
@@ -19,20 +19,13 @@ import pandas as pd
 
 from .. import plots
 from .._checks import check_frame
-from ..dimensions import DIMENSIONS
-from ..scoring import (
-    DEFAULT_WEIGHTS,
-    PERKS,
-    SCORE_MIN,
-    Explanation,
-    explain,
-    lotus_score,
-    perks,
-    tier,
-)
+from ..constants import DEFAULT_WEIGHTS, DIMENSIONS, SCORE_MIN
+from ..explain import Explanation, distinct_digits, explain, next_perk
+from ..personas import WhatIf, personas, what_if_dimensions
+from ..scoring import PERKS, lotus_score, perks_granted, tier_name
+from ..summaries import align_population
+from ..visibility import months_observed, spending_by_channel
 from ._base import ConsumerPicker, Explorer, html_table
-from .weights import align_population
-from .what_if import WhatIf, next_perk, personas, spending_by_channel, what_if_dimensions
 
 
 @dataclass
@@ -72,10 +65,10 @@ class PersonaExplorer(Explorer):
         self.dimensions = dimensions
         self.population = align_population(population, dimensions.index)
         self.weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
-        spending, self.months = spending_by_channel(transactions)
-        self.spending = spending.reindex(dimensions.index, fill_value=0.0)
-        self.personas = (personas(population, dimensions) if persona_table is None
-                         else persona_table)
+        self.months = months_observed(transactions)
+        self.spending = spending_by_channel(transactions, dimensions.index)
+        self.personas = (personas(population, dimensions, transactions)
+                         if persona_table is None else persona_table)
         self.picker = ConsumerPicker(dimensions.index, self.personas, value=consumer_id)
         wide = {"style": {"description_width": "250px"}, "layout": {"width": "520px"}}
         box = {"indent": False, "layout": {"width": "300px"}}
@@ -151,14 +144,16 @@ class PersonaExplorer(Explorer):
                            f"{self.population.index.min()} to {self.population.index.max()}).")
         person = self.population.loc[cid]
         change = self.current_change()
-        before = self.dimensions.loc[cid, DIMENSIONS].astype(float)
-        after = what_if_dimensions(person, self.spending.loc[cid], self.months,
-                                   float(before["connections"]), change)
+        # "now" is the what-if with no change: the engine's own sub-scores for this person
+        friends = float(self.dimensions.loc[cid, "connections"])
+        spending = self.spending.loc[cid]
+        before = what_if_dimensions(person, spending, self.months, friends, WhatIf())
+        after = what_if_dimensions(person, spending, self.months, friends, change)
         listed_now = bool(person["blacklisted"])
         listed = bool(change.blacklisted) if change.blacklisted is not None else listed_now
         frame = pd.DataFrame([before, after], index=["now", "what if"])
         scores = lotus_score(frame, self.weights, blacklisted=[listed_now, listed])
-        granted = perks(scores, blacklisted=[listed_now, listed]).T
+        granted = perks_granted(scores, blacklisted=[listed_now, listed]).T
         granted.index.name = "perk"
         threshold, names = next_perk(int(scores["what if"]), listed)
         after_frame = frame.loc[["what if"]].rename(index={"what if": cid})
@@ -174,7 +169,8 @@ class PersonaExplorer(Explorer):
         return PersonaResult(
             consumer_id=int(cid), change=change, before=before, after=after,
             score_before=int(scores["now"]), score_after=int(scores["what if"]),
-            tier_before=str(tier(int(scores["now"]))), tier_after=str(tier(int(scores["what if"]))),
+            tier_before=tier_name(int(scores["now"])),
+            tier_after=tier_name(int(scores["what if"])),
             blacklisted=listed, perks=granted, explanation=explanation,
             next_perk=None if threshold is None else f"{names} at {threshold}",
             next_perk_change=change_to_perk, notes=notes)
@@ -259,9 +255,9 @@ class PersonaExplorer(Explorer):
             if best is None:
                 lines.append("No single sub-score can get there on its own.")
             else:
+                current, needed = distinct_digits(best.current, best.needed, least=3)
                 lines.append(f"Smallest single change to get there: raise "
-                             f"{plots.label(best.name).lower()} from {best.current:.3f} "
-                             f"to {best.needed:.3f}.")
+                             f"{plots.label(best.name).lower()} from {current} to {needed}.")
         else:
             lines.append("Above every perk threshold.")
         explanation = str(result.explanation).replace("&", "&amp;").replace("<", "&lt;")
@@ -298,6 +294,16 @@ def persona_explorer(dimensions: pd.DataFrame, population: pd.DataFrame,
         Display it in a notebook. Drive it from code by setting e.g.
         ``.move_spending.value = 0.5``; ``.result`` holds the new score, tier, perks and
         the :class:`course.Explanation`.
+
+    Examples
+    --------
+    >>> import course
+    >>> people, trace = course.load_dataset("population"), course.load_dataset("transactions")
+    >>> dims = course.dimension_scores(people, trace, course.load_dataset("friendships"))
+    >>> explorer = persona_explorer(dims, people, trace)
+    >>> explorer.move_spending.value = 1.0
+    >>> explorer.result.score_after >= explorer.result.score_before
+    True
     """
     return PersonaExplorer(dimensions, population, transactions, consumer_id=consumer_id,
                            weights=weights)

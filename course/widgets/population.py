@@ -10,56 +10,8 @@ import seaborn as sns
 
 from .. import plots
 from .._checks import check_frame
+from ..summaries import GROUP_COLUMNS, describe_column, is_numeric
 from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer, html_table
-
-#: Columns that make sensible groups (categorical or yes/no).
-GROUP_COLUMNS = ["hukou", "city_tier", "gender", "education", "occupation", "has_children",
-                 "heavy_gamer", "blacklisted", "defaulted"]
-
-
-def is_numeric(series: pd.Series) -> bool:
-    """True for a numeric column that is not yes/no or categorical."""
-    return (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-            and not isinstance(series.dtype, pd.CategoricalDtype))
-
-
-def describe_column(population: pd.DataFrame, column: str, group_by: str | None = None
-                    ) -> pd.DataFrame:
-    """Summarise one column, overall or per group.
-
-    A numeric column gives count, mean, median, 10th and 90th percentiles per group; a
-    categorical or yes/no column gives the count of each value per group and each group's
-    total (``n``).
-
-    Examples
-    --------
-    >>> from course import make_population
-    >>> people = make_population(200, seed=1)
-    >>> table = describe_column(people, "age", "hukou")
-    >>> list(table.columns)
-    ['n', 'mean', 'median', 'p10', 'p90']
-    """
-    check_frame(population, "population", [column] + ([group_by] if group_by else []))
-    if group_by == column:
-        raise ValueError(f"choose a group other than the column itself ({column!r}).")
-    values = population[column]
-    keys = population[group_by] if group_by else pd.Series("everyone", index=population.index,
-                                                            name="group")
-    if is_numeric(values):
-        grouped = values.groupby(keys, observed=True)
-        table = pd.DataFrame({
-            "n": grouped.size(),
-            "mean": grouped.mean(),
-            "median": grouped.median(),
-            "p10": grouped.quantile(0.10),
-            "p90": grouped.quantile(0.90),
-        })
-    else:
-        table = pd.crosstab(keys, values)
-        table.columns = [str(c) for c in table.columns]
-        table.insert(0, "n", table.sum(axis=1))
-    table.index.name = group_by or ""
-    return table
 
 
 @dataclass

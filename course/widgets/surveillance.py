@@ -15,15 +15,14 @@ policies of ``course.MINIMISATION_SCENARIOS``:
 
 Unlike :func:`course.minimisation`, which draws every scenario's points from one random
 stream, the dial gives each policy its own draws from the same seed, so a policy shows the
-same numbers however it is reached (slider or preset). The three parts are cached separately
-(accuracy by policy, unicity by precision and ``k``), so most updates reuse earlier work. The
-measurements themselves are plain functions in :mod:`course.widgets.policies`.
+same numbers however it is reached (slider or preset). The measurements, cached
+(accuracy by policy, unicity by precision and ``k``) so that most updates reuse earlier work,
+are :class:`course.surveillance.PolicyMeter`'s, in :mod:`course.surveillance.policies`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -34,14 +33,13 @@ from .. import plots
 from .._checks import check_count, check_frame
 from ..surveillance import (
     FOOTPRINT_SOURCES,
-    FULL_POLICY,
     MINIMISATION_SCENARIOS,
-    footprint,
-    precision_label,
+    DialResult,
+    PolicyMeter,
+    matching_preset,
     resolve_policy,
 )
-from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer, html_table
-from .policies import policy_accuracy, policy_footprint, policy_key, policy_unicity
+from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer, html_table, stepped_limits
 
 #: What a control shows when a field is not recorded at all.
 NOT_KEPT = "not kept"
@@ -58,29 +56,6 @@ CUSTOM = "(your own settings)"
 #: Numbers that label the preset policies in the plots (the full data have their own mark).
 PRESET_NUMBERS = {name: i for i, name in enumerate(
     [n for n in MINIMISATION_SCENARIOS if n != "full data"], start=1)}
-#: Most entries kept in each cache (each is one number).
-CACHE_SIZE = 512
-
-
-@dataclass
-class DialResult:
-    """What the surveillance dial computed for one setting of its controls."""
-
-    policy: dict
-    preset: str | None
-    k: int
-    auc: float
-    full_auc: float
-    mean_footprint: float
-    full_footprint: float
-    unicity: float
-    full_unicity: float
-    kept_by_source: pd.Series
-    presets: pd.DataFrame
-
-    @property
-    def delta_auc(self) -> float:
-        return self.auc - self.full_auc
 
 
 class SurveillanceDial(Explorer):
@@ -103,12 +78,9 @@ class SurveillanceDial(Explorer):
                                                                 friendships)
         self.weights = weights
         self.seed = seed
-        self._auc_cache: dict[tuple, float] = {}
-        self._unicity_cache: dict[tuple, float] = {}
-        self._presets: dict[int, pd.DataFrame] = {}
-        self.seen = transactions[transactions["channel"] == "platform"]
-        self.footprints = footprint(population, transactions, friendships)
-        self.source_means = self.footprints[FOOTPRINT_SOURCES].mean()
+        self.meter = PolicyMeter(population, transactions, friendships, weights=weights,
+                                 seed=seed)
+        self.source_means = self.meter.source_means
         start = resolve_policy(policy)
         check_count(k, "k", minimum=1)
 
@@ -193,58 +165,23 @@ class SurveillanceDial(Explorer):
         finally:
             self._holding = False
 
-    @staticmethod
-    def matching_preset(policy: Mapping) -> str | None:
-        key = policy_key(policy)
-        return next((name for name, p in MINIMISATION_SCENARIOS.items()
-                     if policy_key(p) == key), None)
+    matching_preset = staticmethod(matching_preset)
+
+    def point(self, policy: Mapping, k: int) -> dict:
+        """``auc``, ``mean_footprint`` and ``unicity`` of ``policy`` (cached)."""
+        return self.meter.point(policy, k)
+
+    def presets(self, k: int) -> pd.DataFrame:
+        """The preset policies' numbers at ``k`` (cached)."""
+        return self.meter.presets(k)
 
     def _on_change(self, change=None) -> None:
         if not self._holding:
             self._sync_preset()
             self.refresh()
 
-    # Computation, cached: for given data, k and seed a policy's numbers never change
-    def _cached(self, cache: dict, key, compute):
-        if key not in cache:
-            if len(cache) >= CACHE_SIZE:
-                cache.pop(next(iter(cache)))
-            cache[key] = compute()
-        return cache[key]
-
-    def point(self, policy: Mapping, k: int) -> dict:
-        """``auc``, ``mean_footprint`` and ``unicity`` of ``policy`` (as :func:`policy_point`)."""
-        policy = resolve_policy(policy)
-        accuracy = self._cached(self._auc_cache, policy_key(policy), lambda: policy_accuracy(
-            self.population, self.transactions, self.friendships, policy,
-            weights=self.weights))
-        precision = tuple(policy[key] for key in ("time", "place", "amount"))
-        share = self._cached(self._unicity_cache, (policy["payments"], precision, k),
-                             lambda: policy_unicity(self.seen, policy, k=k, seed=self.seed))
-        return {"auc": accuracy, "mean_footprint": policy_footprint(self.footprints, policy),
-                "unicity": share}
-
-    def presets(self, k: int) -> pd.DataFrame:
-        """The preset policies' numbers at ``k``: ``scenario``, ``auc``, ``mean_footprint``,
-        ``unicity``."""
-        if k not in self._presets:
-            self._presets[k] = pd.DataFrame(
-                [{"scenario": name, **self.point(policy, k)}
-                 for name, policy in MINIMISATION_SCENARIOS.items()])
-        return self._presets[k]
-
     def _compute(self) -> DialResult:
-        policy, k = self.policy, int(self.k.value)
-        this = self.point(policy, k)
-        full = self.point(FULL_POLICY, k)
-        presets = self.presets(k)
-        kept = self.source_means.where([policy[s] for s in FOOTPRINT_SOURCES], 0.0)
-        return DialResult(
-            policy=policy, preset=self.matching_preset(policy), k=k,
-            auc=this["auc"], full_auc=full["auc"],
-            mean_footprint=this["mean_footprint"], full_footprint=full["mean_footprint"],
-            unicity=this["unicity"], full_unicity=full["unicity"],
-            kept_by_source=kept, presets=presets)
+        return self.meter.compare(self.policy, int(self.k.value))
 
     # Drawing: built once (again only if your policy leaves the axes); for a new k only the
     # unicity panel's presets move; on other changes only the bars, stars and title move
@@ -293,7 +230,7 @@ class SurveillanceDial(Explorer):
                               label="a preset policy")
             diamond = ax.scatter([full[column]], [full["auc"]], s=70, marker="D",
                                  color="black", zorder=3, label="full data")
-            self._marks[column] = (dots, diamond, _number_points(
+            self._marks[column] = (dots, diamond, plots.number_points(
                 ax, numbered[column].to_numpy(), numbered["auc"].to_numpy(),
                 [PRESET_NUMBERS[name] for name in numbered["scenario"]]))
             star = ax.scatter([np.nan], [np.nan], s=300, marker="*",
@@ -351,7 +288,7 @@ class SurveillanceDial(Explorer):
 
     def _limits(self, result: DialResult) -> tuple:
         """Axis limits that hold the presets and your policy (they change in steps)."""
-        return (_auc_limits([*result.presets["auc"], result.auc]),
+        return (stepped_limits([*result.presets["auc"], result.auc], 0.05, 0.01),
                 _footprint_limits([*result.presets["mean_footprint"], result.mean_footprint],
                                   float(self.source_means.sum())))
 
@@ -366,7 +303,7 @@ class SurveillanceDial(Explorer):
         diamond.set_offsets([[full["unicity"], full["auc"]]])
         for label in labels:
             label.remove()
-        self._marks["unicity"] = (dots, diamond, _number_points(
+        self._marks["unicity"] = (dots, diamond, plots.number_points(
             ax_un, numbered["unicity"].to_numpy(), numbered["auc"].to_numpy(),
             [PRESET_NUMBERS[name] for name in numbered["scenario"]]))
         ax_un.set_xlabel(_unicity_label(result.k))
@@ -381,24 +318,7 @@ class SurveillanceDial(Explorer):
             if self._built_for != result.k:
                 self._new_k(result)
             self._update(result)
-        rows = pd.DataFrame(
-            {"this policy": [f"{result.auc:.3f}", f"{result.mean_footprint:.1f}",
-                             f"{result.unicity:.1%}"],
-             "full data": [f"{result.full_auc:.3f}", f"{result.full_footprint:.1f}",
-                           f"{result.full_unicity:.1%}"],
-             "change": [f"{result.auc - result.full_auc:+.3f}",
-                        f"{result.mean_footprint - result.full_footprint:+.1f}",
-                        f"{100 * (result.unicity - result.full_unicity):+.1f} points"]},
-            index=["score accuracy (AUC)", "records held per person",
-                   f"singled out by k={result.k} payments"])
-        p = result.policy
-        kept = [s for s in FOOTPRINT_SOURCES if p[s]]
-        dropped = [s for s in FOOTPRINT_SOURCES if not p[s]]
-        recorded = (precision_label({key: p[key] for key in ("time", "place", "amount")})
-                    if p["payments"] else "no payment records kept")
-        caption = (f"Payments recorded as: {recorded}. Sources kept: {', '.join(kept) or 'none'}"
-                   + (f"; dropped: {', '.join(dropped)}" if dropped else "") + ".")
-        self.summary.value = html_table(rows, caption=caption) + (
+        self.summary.value = html_table(result.table(), caption=result.describe()) + (
             "<div style='font-size:90%;margin-top:4px'>Timestamps do not enter the score, so "
             "coarsening time changes only the re-identification risk. A dropped source is "
             "replaced by the population average (everyone looks alike on it).</div>")
@@ -407,19 +327,15 @@ class SurveillanceDial(Explorer):
         if not result.policy["payments"]:
             return ("No payment records are kept, so there is no trace to match: unicity is "
                     "0 and the time, place and amount dials have no effect.")
+        if all(result.policy[key] is None for key in ("time", "place", "amount")):
+            return ("Neither time, place nor amount is kept: every payment record looks "
+                    "alike, so nobody can be singled out by them (unicity 0).")
         return ""
 
 
 def _preset_label(name: str) -> str:
     """A preset's name in the drop-down, with its number in the plots ("3  no amounts")."""
     return f"{PRESET_NUMBERS[name]}  {name}" if name in PRESET_NUMBERS else name
-
-
-def _auc_limits(values) -> tuple[float, float]:
-    """AUC axis limits: the values with a margin, rounded outwards to 0.05."""
-    values = np.asarray(values, dtype=float)
-    return (float(np.floor((values.min() - 0.01) * 20) / 20),
-            float(np.ceil((values.max() + 0.01) * 20) / 20))
 
 
 def _footprint_limits(values, total: float) -> tuple[float, float]:
@@ -430,53 +346,6 @@ def _footprint_limits(values, total: float) -> tuple[float, float]:
 
 def _unicity_label(k: int) -> str:
     return f"people singled out by k={k} of their\npayments (fewer = more private)"
-
-
-def _number_points(ax, x: np.ndarray, y: np.ndarray, numbers: list[int]) -> list:
-    """Write each point's number beside it, where it overlaps no other label or point.
-
-    Points that (nearly) coincide share one label ("1,4,5"). Positions are planned in axes
-    fractions, with a character about 2.4% of the axes wide and a line 5% high.
-    """
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    u, v = (x - x0) / (x1 - x0), (y - y0) / (y1 - y0)  # position as a share of the axes
-    numbers = np.asarray(numbers)
-    clusters, left = [], np.ones(len(x), dtype=bool)
-    for i in np.argsort(v):
-        if left[i]:
-            near = left & (np.abs(u - u[i]) < 0.06) & (np.abs(v - v[i]) < 0.045)
-            left &= ~near
-            clusters.append(near)
-    taken = [(a - 0.015, b - 0.02, a + 0.015, b + 0.02) for a, b in zip(u, v)]  # the dots
-    texts = []
-    gap, char, line = 0.025, 0.024, 0.05
-    for near in clusters:
-        label = ",".join(str(n) for n in sorted(numbers[near]))
-        width = char * len(label)
-        lo, hi, mid = u[near].min(), u[near].max(), v[near].mean()
-        candidates = [  # (box in axes fractions, offset in points, ha, va)
-            ((hi + gap, mid - line / 2, hi + gap + width, mid + line / 2), (7, 0), "left",
-             "center"),
-            ((lo - gap - width, mid - line / 2, lo - gap, mid + line / 2), (-7, 0), "right",
-             "center"),
-            (((lo + hi - width) / 2, mid + gap, (lo + hi + width) / 2, mid + gap + line),
-             (0, 7), "center", "bottom"),
-            (((lo + hi - width) / 2, mid - gap - line, (lo + hi + width) / 2, mid - gap),
-             (0, -7), "center", "top"),
-        ]
-
-        def free(box):
-            inside = box[0] >= 0 and box[2] <= 1 and box[1] >= 0 and box[3] <= 1
-            return inside and not any(box[0] < t[2] and t[0] < box[2] and box[1] < t[3]
-                                      and t[1] < box[3] for t in taken)
-
-        box, offset, ha, va = next((c for c in candidates if free(c[0])), candidates[0])
-        taken.append(box)
-        anchor = {"left": x[near].max(), "right": x[near].min()}.get(ha, x[near].mean())
-        texts.append(ax.annotate(label, (anchor, y[near].mean()), xytext=offset,
-                                 textcoords="offset points", ha=ha, va=va, fontsize="small",
-                                 color="0.25", zorder=5))
-    return texts
 
 
 def _to_control(value) -> str:

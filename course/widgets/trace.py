@@ -9,30 +9,11 @@ import seaborn as sns
 
 from .. import plots
 from .._checks import check_frame
-from ..dimensions import PLATFORM_VIEW_COLUMNS, platform_view
-from ..traces import CATEGORY_NAMES, CHANNELS
+from ..personas import personas as pick_personas
+from ..summaries import trace_summary
+from ..traces import CHANNELS
+from ..visibility import PLATFORM_VIEW_COLUMNS, platform_view
 from ._base import ConsumerPicker, Explorer, html_table
-from .persona import personas as pick_personas
-
-
-def trace_summary(trace: pd.DataFrame) -> pd.DataFrame:
-    """Spending per category of one trace, split into what the platform sees and what not.
-
-    Returns a frame indexed by category with columns ``seen_cny`` (paid through Lotus Pay),
-    ``unseen_cny`` (card or cash), ``payments`` and ``seen_share`` (of the category's CNY).
-    """
-    seen = trace["channel"] == "platform"
-    table = pd.DataFrame({
-        "seen_cny": trace["amount_cny"].where(seen, 0.0).groupby(trace["category"],
-                                                                   observed=False).sum(),
-        "unseen_cny": trace["amount_cny"].where(~seen, 0.0).groupby(trace["category"],
-                                                                     observed=False).sum(),
-        "payments": trace.groupby("category", observed=False).size(),
-    }).reindex(CATEGORY_NAMES, fill_value=0)
-    total = table["seen_cny"] + table["unseen_cny"]
-    table["seen_share"] = (table["seen_cny"] / total.where(total > 0)).fillna(0.0)
-    table.index.name = "category"
-    return table
 
 
 @dataclass
@@ -64,7 +45,8 @@ class TraceExplorer(Explorer):
         # Row ranges of each consumer in the (sorted) transactions, for quick look-ups
         self.transactions = transactions
         self._rows = transactions.groupby("consumer_id").indices
-        table = pick_personas(population, dimensions) if dimensions is not None else None
+        table = (pick_personas(population, dimensions, transactions) if dimensions is not None
+                 else None)
         self.picker = ConsumerPicker(self.view.index, table, value=consumer_id)
         super().__init__(
             [self.picker],
@@ -165,6 +147,15 @@ def trace_explorer(population: pd.DataFrame, transactions: pd.DataFrame, *,
     TraceExplorer
         Display it in a notebook; set ``.picker.consumer_id.value`` to drive it from code.
         ``.result`` holds the trace, the per-category split and the platform view row.
+
+    Examples
+    --------
+    >>> import course
+    >>> explorer = trace_explorer(course.load_dataset("population"),
+    ...                           course.load_dataset("transactions"))
+    >>> explorer.picker.consumer_id.value = 7
+    >>> explorer.result.consumer_id
+    7
     """
     return TraceExplorer(population, transactions, dimensions=dimensions,
                          consumer_id=consumer_id)

@@ -10,7 +10,6 @@ error that the explorer reports.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -19,124 +18,15 @@ import seaborn as sns
 
 from .. import plots
 from .._checks import check_frame
-from ..dimensions import DIMENSIONS
-from ..scoring import (
-    DEFAULT_WEIGHTS,
-    PERKS,
-    SCORE_MAX,
-    SCORE_MIN,
-    TIER_NAMES,
-    auc,
-    lotus_score,
-    tier,
-)
-from ._base import WeightSliders, CONTROL_LAYOUT, CONTROL_STYLE, Explorer, html_table
-from .population import GROUP_COLUMNS
+from ..constants import DEFAULT_WEIGHTS, DIMENSIONS, SCORE_MAX, SCORE_MIN
+from ..scoring import TIER_NAMES, lotus_score, repayment_auc
+from ..summaries import FIRST_PERK, GROUP_COLUMNS, WeightsResult, align_population, score_summary
+from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer, WeightSliders, html_table
 
 #: Histogram bins of the score plot: 10 points wide, 350..950.
 SCORE_BINS = np.arange(SCORE_MIN, SCORE_MAX + 10, 10)
-FIRST_PERK = int(PERKS["min_score"].min())
 #: Heights (% of group) the score histogram's y axis may take.
 YLIM_STEPS = [6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100]
-
-
-def normalise_weights(raw: Mapping[str, float]) -> dict[str, float]:
-    """Divide slider positions by their sum so that they become weights summing to 1.
-
-    Raises ``ValueError`` if a weight is negative or all are zero.
-
-    Examples
-    --------
-    >>> normalise_weights({"credit_history": 2, "fulfilment_capacity": 1,
-    ...                    "behaviour_preferences": 1, "identity_characteristics": 0,
-    ...                    "connections": 0})["credit_history"]
-    0.5
-    """
-    values = {d: float(raw[d]) for d in DIMENSIONS}
-    if any(v < 0 or np.isnan(v) for v in values.values()):
-        raise ValueError("weights must be zero or positive numbers.")
-    total = sum(values.values())
-    if total <= 0:
-        raise ValueError("all five weights are zero, so there is no score: "
-                         "give at least one dimension a weight above zero.")
-    return {d: v / total for d, v in values.items()}
-
-
-def align_population(population: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
-    """Return the population rows in the order of ``index`` (the dimensions' consumer ids)."""
-    check_frame(population, "population", ["consumer_id"])
-    people = population.set_index("consumer_id")
-    missing = index.difference(people.index)
-    if len(missing):
-        raise ValueError(f"{len(missing)} consumers in the dimensions are not in the population "
-                         f"(e.g. {list(missing[:3])}); pass the population they were made from.")
-    return people.loc[index]
-
-
-@dataclass
-class WeightsResult:
-    """What the weights explorer computed for one position of the sliders."""
-
-    raw_weights: dict
-    weights: dict
-    group_by: str | None
-    scores: pd.Series
-    tiers: pd.Series
-    auc: float
-    tier_shares: pd.DataFrame
-    by_group: pd.DataFrame
-    groups: pd.Series
-
-    def share_at_least(self, score: int) -> pd.Series:
-        """Share of each group scoring at least ``score``."""
-        return self.scores.ge(score).groupby(self.groups, observed=True).mean()
-
-
-def score_summary(dimensions: pd.DataFrame, population: pd.DataFrame, weights: Mapping,
-                  group_by: str | None = "hukou") -> WeightsResult:
-    """Score everyone with ``weights`` (divided by their sum) and summarise by group.
-
-    Blacklisted consumers (``population["blacklisted"]``) are capped as in
-    :func:`course.lotus_score`. ``by_group`` holds, per group: ``n``, ``mean_score``,
-    ``share_perk`` (share at or above the first perk threshold, 600), ``default_rate`` (the
-    real outcome) and ``auc`` (within the group; NaN when a group has only one outcome).
-    """
-    if "consumer_id" in population.columns:
-        people = align_population(population, dimensions.index)
-    elif population.index.equals(dimensions.index):
-        people = population  # already aligned (indexed by consumer_id)
-    else:
-        raise ValueError("population must have a consumer_id column matching the dimensions.")
-    clean = normalise_weights(weights)
-    blacklisted = people["blacklisted"].to_numpy(dtype=bool) if "blacklisted" in people else None
-    scores = lotus_score(dimensions, clean, blacklisted=blacklisted)
-    tiers = tier(scores)
-    defaulted = people["defaulted"].to_numpy(dtype=bool)
-    overall = auc(scores, defaulted)
-    keys = (pd.Series(np.asarray(people[group_by]), index=scores.index, name=group_by)
-            if group_by else pd.Series("everyone", index=scores.index, name="group"))
-    if group_by and isinstance(people[group_by].dtype, pd.CategoricalDtype):
-        keys = keys.astype(people[group_by].dtype)
-    shares = pd.crosstab(keys, tiers, normalize="index").reindex(columns=TIER_NAMES,
-                                                                 fill_value=0.0)
-    frame = pd.DataFrame({"score": scores.to_numpy(), "defaulted": defaulted,
-                          "key": keys.to_numpy()})
-    grouped = frame.groupby(keys.to_numpy(), observed=True, sort=True)
-    group_auc = {}
-    for key, part in grouped:
-        y = part["defaulted"].to_numpy()
-        group_auc[key] = auc(part["score"], y) if 0 < y.sum() < len(y) else np.nan
-    by_group = pd.DataFrame({
-        "n": grouped.size(),
-        "mean_score": grouped["score"].mean(),
-        "share_perk": grouped["score"].apply(lambda s: float((s >= FIRST_PERK).mean())),
-        "default_rate": grouped["defaulted"].mean(),
-        "auc": pd.Series(group_auc),
-    })
-    by_group = by_group.reindex(shares.index)
-    by_group.index.name = shares.index.name
-    return WeightsResult(dict(weights), clean, group_by, scores, tiers, overall, shares, by_group,
-                         keys)
 
 
 class WeightsExplorer(WeightSliders, Explorer):
@@ -173,7 +63,7 @@ class WeightsExplorer(WeightSliders, Explorer):
                                     icon="undo", layout={"width": "220px"})
         self.reset.on_click(self._reset)
         self.weights_note = widgets.HTML()
-        self.default_auc = auc(lotus_score(dimensions, DEFAULT_WEIGHTS), self.population[
+        self.default_auc = repayment_auc(lotus_score(dimensions, DEFAULT_WEIGHTS), self.population[
             "defaulted"].to_numpy(dtype=bool))
         self._holding = False
         self._built_for = None
@@ -327,6 +217,17 @@ def weights_explorer(dimensions: pd.DataFrame, population: pd.DataFrame, *,
         Display it in a notebook. Set ``.sliders["connections"].value = 0.3`` (or call
         ``.set_weights({...})``) to drive it from code; ``.result`` holds the scores, tier
         shares, AUC and per-group table.
+
+    Examples
+    --------
+    >>> import course
+    >>> people = course.load_dataset("population")
+    >>> dims = course.dimension_scores(people, course.load_dataset("transactions"),
+    ...                                course.load_dataset("friendships"))
+    >>> explorer = weights_explorer(dims, people)
+    >>> explorer.sliders["connections"].value = 0.0
+    >>> round(sum(explorer.result.weights.values()), 6)
+    1.0
     """
     return WeightsExplorer(dimensions, population, group_by=group_by, weights=weights,
                            continuous_update=continuous_update)

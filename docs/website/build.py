@@ -22,7 +22,8 @@ What it does, in order:
      metadata (``"mystnb": {"image": {"alt": "..."}}``) wins.
 3. **Assemble** ``_build/site-src/``: the lessons, the datasheet (``datasets/DATASHEET.md``),
    the instructor's kit (``docs/teaching/*.md``, under ``teaching/``),
-   a references page collected from the lessons' *References* sections, the landing page and
+   a references page collected from the lessons' *References* sections, the API reference
+   (``api_reference.py``, from the package's docstrings, grouped by lesson), the landing page and
    the Sphinx configuration from ``docs/website/``, and MathJax from ``node_modules/`` so that
    formulas render without a network.
 4. **Render** with Sphinx and myst-nb (execution off: step 1 did it) into ``_build/site/``.
@@ -490,7 +491,7 @@ def assemble(src_dir: Path, executed: dict[Path, object]) -> dict:
 
     for source in SITE_SOURCES.iterdir():
         if source.is_file() and source.suffix in (".py", ".md", ".css") and source.name not in (
-                "build.py", "figure_alt.py", "references.md"):
+                "build.py", "figure_alt.py", "references.md", "api_reference.py"):
             put(source.name, source.read_bytes())
     for folder in ("_static", "_templates"):
         for extra in sorted((SITE_SOURCES / folder).rglob("*")):
@@ -504,6 +505,7 @@ def assemble(src_dir: Path, executed: dict[Path, object]) -> dict:
         put(f"lessons/{lesson.name}", nbformat.writes(nb))
         entries.append((lesson.stem, lesson_title(nb, lesson.stem), lesson_references(nb)))
     put("references.md", references_page((SITE_SOURCES / "references.md").read_text(), entries))
+    put("api.md", api_page())
     mathjax = copy_mathjax(src_dir)
     if mathjax:
         written.update((src_dir / "_static" / "mathjax").rglob("*"))
@@ -513,6 +515,16 @@ def assemble(src_dir: Path, executed: dict[Path, object]) -> dict:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return {"mathjax_offline": mathjax, "lessons": [e[0] for e in entries]}
+
+
+def api_page() -> str:
+    """The API reference page, from the package's docstrings (``api_reference.py``)."""
+    sys.path.insert(0, str(SITE_SOURCES))
+    try:
+        import api_reference
+    finally:
+        sys.path.remove(str(SITE_SOURCES))
+    return api_reference.page()
 
 
 # -- 4. Render ---------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ Both measurements are side by side in the same run (see ``__init__.py``):
   throughputs is the parallel speed-up (aim: at least 1.7x on 2 cores);
 * one full-marks submission is graded serially with the kernel sandboxed and with
   ``--no-sandbox``, interleaved; the ratio of the medians of the worker's time (start, grade
-  and stop the kernel) is the sandbox's overhead per submission (aim: under 10%, i.e. a ratio above 0.91x).
+  and stop the kernel) is the sandbox's overhead per submission (aim: under 10%, i.e. a ratio
+  above 0.91x).
 
 Quick mode (the test suite) grades 2 submissions per configuration.
 """
@@ -21,8 +22,8 @@ from pathlib import Path
 
 from course.grading.autograde.batch import Options
 from course.grading.autograde.classroom import autograde_outcomes
-from course.grading.layout import find_layout
 from course.grading.kernel.sandbox import sandbox_problem
+from course.grading.layout import find_layout
 
 from ..test_grading_support import (
     PS1,

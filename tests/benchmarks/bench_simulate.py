@@ -23,13 +23,13 @@ import time
 import numpy as np
 
 import course
-from course.dimensions import NO_FRIENDS_STANDING
+from course.dimensions import NO_FRIENDS_STANDING, STANDING_WEIGHTS
 from course.rules import Rules
 from course.simulation import simulate
 
-sim = importlib.import_module("course.agents")
-
 from ._util import Result, best_time
+
+sim = importlib.import_module("course.agents")
 
 
 def _inputs(n: int, seed: int = 1) -> dict:
@@ -72,17 +72,26 @@ def naive_month(agents, sample: int) -> float:
             return 0.0
         return sum(v / (1.0 + math.exp(-(raw - t + 0.5) / sim.REACH)) for t, v in perks)
 
+    def seen(i, share):
+        # What the platform sees of agent i at spending share ``share`` (as Agents.activity)
+        start = a.start_share[i]
+        scale = share / start if start > 0 else 1.0
+        moved = min(1.0, (share - start) / a.off_share[i]) if a.nothing_seen[i] else 0.0
+        spending = {k: v[i] * scale if k.startswith("on_") else v[i]
+                    for k, v in a.spending.items()}
+        return course.platform_activity(spending, a.months, moved=moved)
+
     def dims(i, share=None, engagement=None, verified_id=None):
-        share = a.share[i] if share is None else share
-        payments = a.habits["payments"][i] * share
+        view = seen(i, a.share[i] if share is None else share)
         engaged = sum(t.boost * a.streak[k, i] for k, t in enumerate(tasks))
         return [
             course.credit_history(a.on_time[i], a.late[i], a.bills[i]),
-            course.fulfilment_capacity(a.habits["spend"][i] * share, a.verified_car[i],
+            course.fulfilment_capacity(view["platform_spend_per_month_cny"], a.verified_car[i],
                                        a.verified_property[i], spend_weight=a.spend_weight),
             course.behaviour_preferences(
-                payments, a.habits["responsible"][i], a.habits["games"][i],
-                use_weight=a.use_weight, engagement=engaged if engagement is None else engagement),
+                view["platform_payments_per_month"], view["responsible_share"],
+                view["gaming_share"], use_weight=a.use_weight,
+                engagement=engaged if engagement is None else engagement),
             course.identity_characteristics(
                 a.verified_id[i] if verified_id is None else verified_id, a.verified_degree[i],
                 a.verified_car[i], a.verified_property[i], a.tenure[i]),
@@ -94,7 +103,7 @@ def naive_month(agents, sample: int) -> float:
     start = time.perf_counter()
     standing = {}
     for i in range(sample):  # everybody's standing first, as friends need it
-        standing[i] = float(np.dot(dims(i), a.standing_weights))
+        standing[i] = float(np.dot(dims(i), STANDING_WEIGHTS))
     for i in range(sample):
         four = dims(i)
         mates = [standing.get(j, 0.5) for j in friends[i]]

@@ -14,13 +14,13 @@ import numpy as np
 
 from course import load_dataset
 from course.dimensions import dimension_scores
-from course.surveillance.reidentification import _points
 from course.surveillance import (
     MINIMISATION_SCENARIOS,
     minimisation,
     resolve_precision,
     unicity_table,
 )
+from course.surveillance.reidentification import _points
 
 from ._util import Result, best_time
 

@@ -44,8 +44,8 @@ def run(quick: bool = False) -> list[Result]:
                                 {"time": "month", "amount": None}])
 
     def fresh_setting():
-        dial._auc_cache.clear()
-        dial._unicity_cache.clear()
+        dial.meter._auc_cache.clear()
+        dial.meter._unicity_cache.clear()
         dial.set_policy(next(settings))
 
     first = median_time(fresh_setting, repeat=repeat)
@@ -67,8 +67,8 @@ def run(quick: bool = False) -> list[Result]:
     ks = itertools.cycle([2, 3, 5, 6, 7, 8, 1])
 
     def new_k():
-        dial._presets.clear()
-        dial._unicity_cache.clear()
+        dial.meter._presets.clear()
+        dial.meter._unicity_cache.clear()
         dial.k.value = next(ks)
 
     change_k = median_time(new_k, repeat=max(3, repeat // 3))

@@ -104,7 +104,7 @@ def run(quick: bool = False) -> list[Result]:
         dep.cache.run(neutral, dep.months.value, dep.seed.value)
 
     dep_rules = itertools.cycle([course.Rules(platform_use_reward=r,
-                                              weights=IW.set_weight(course.DEFAULT_WEIGHTS,
+                                              weights=course.set_weight(course.DEFAULT_WEIGHTS,
                                                                     "connections", c))
                                  for r, c in settings])
     one = median_time(_bare(people, trace, ties, dep_rules), repeat=repeat)

@@ -1,7 +1,11 @@
 """``course check``: grade one notebook for a self-learner, changing nothing on disk.
 
-The notebook is copied into a temporary nbgrader course directory and autograded there with
-real nbgrader, like an instructor's grading. Which tests run depends on what the course folder
+The notebook is copied into a temporary nbgrader course directory and autograded there through
+the same grading function as ``course autograde`` and the release gate
+(:func:`~course.grading.autograde.worker.grade_job`: the guard, and the bubblewrap sandbox where
+it works — as root with bubblewrap installed; elsewhere, such as a student's laptop, the kernel
+runs unsandboxed as the learner, and the report says so).
+Which tests run depends on what the course folder
 holds:
 
 * a full checkout has ``solutions/``: the notebook is graded with **all** the tests, visible
@@ -27,7 +31,7 @@ from pathlib import Path
 
 from ..layout import GradingError, Layout
 from ..notebooks import graded_cells, nbgrader_meta, read_notebook
-from ..workspace import GradeReport, grade_in_temporary_course
+from ..workspace import GradeReport
 
 
 @dataclass
@@ -39,6 +43,7 @@ class CheckResult:
     answers: dict[str, str]  # task grade_id -> the learner's written answer
     hidden_available: bool = True  # this copy of the course has the hidden tests
     word_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # asked lengths
+    sandbox_problem: str | None = None  # why the kernel ran unsandboxed, if it did
 
     @property
     def passed(self) -> bool:
@@ -137,16 +142,27 @@ def check_notebook(layout: Layout, path: str | Path, *, assignment: str | None =
     nb = read_notebook(path)
     assignment, notebook_name = identify(layout, nb, path, assignment)
     full = layout.has_solutions() and not visible_only
-    with _private_kernel_dirs():
-        if full:
-            report = grade_in_temporary_course(layout, assignment, {notebook_name: path},
-                                               student="you")
-        else:
-            report = grade_in_temporary_course(
-                layout, assignment, {notebook_name: path},
-                source=layout.exercises / assignment, header=False, student="you")
+    report, problem = _grade(layout, assignment, notebook_name, path, full)
     return CheckResult(path, assignment, full, report, written_answers(nb),
-                       hidden_available=layout.has_solutions(), word_ranges=word_ranges(nb))
+                       hidden_available=layout.has_solutions(), word_ranges=word_ranges(nb),
+                       sandbox_problem=problem)
+
+
+def _grade(layout: Layout, assignment: str, notebook_name: str, path: Path,
+           full: bool) -> tuple[GradeReport, str | None]:
+    """Grade the notebook as ``course autograde`` would; (report, why not sandboxed)."""
+    from ..kernel.sandbox import sandbox_problem
+    from .batch import Grader, Options, kernel_hide, report_of, scratch_folder
+
+    problem = sandbox_problem()
+    with _private_kernel_dirs(), scratch_folder() as tmp:
+        grader = Grader(layout, Options(jobs=1, sandbox=problem is None), Path(tmp),
+                        hide=kernel_hide(layout))
+        source = layout.solutions / assignment if full else layout.exercises / assignment
+        job = grader.job(assignment, "you", {notebook_name: path.resolve()}, source=source,
+                         header=full)
+        (result,) = list(grader.run([job]))
+    return report_of(assignment, result), problem
 
 
 def format_check(result: CheckResult) -> str:
@@ -161,6 +177,9 @@ def format_check(result: CheckResult) -> str:
         lines.append("Graded with the VISIBLE tests only: the hidden tests are not in this copy "
                      "of the course (it has no solutions/ folder), so a grade from your "
                      "instructor may be lower.")
+    if result.sandbox_problem:
+        lines.append(f"Your code ran without the grading sandbox ({result.sandbox_problem}); "
+                     "the tests and the guard are your instructor's.")
     if result.report.error:
         lines.append(f"nbgrader could not grade the notebook: {result.report.error}")
         return "\n".join(lines)

@@ -11,158 +11,31 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..layout import STUDENT_ID, GradingError, Layout, check_outside, check_student_id
+from ..layout import GradingError, Layout, check_outside
 from ..results.feedback import accessible_page
 from ..notebooks import graded_cells, read_notebook
 from ..workspace import GradeReport, Workspace
+from .collect import Collected, Submission, collect_submissions  # noqa: F401
 
 CONFIG_TEMPLATE = '''\
 """nbgrader configuration of a Scored grading folder (written by `course autograde`).
 
 This folder is an nbgrader course directory kept outside the course repository, so that
 student work and the gradebook never enter git. Run `jupyter lab` here and open formgrader
-to grade the written answers by hand. It uses the course's own configuration:
+to grade the written answers by hand. It uses a copy of the course's own configuration,
+course_config.py beside this file (refreshed by every `course` command that uses this folder),
+so it keeps working if the course folder moves.
 """
 c = get_config()  # noqa: F821
-load_subconfig({config!r})  # noqa: F821
+load_subconfig("course_config.py")  # noqa: F821
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = {db_url!r}
 '''
-
-
-@dataclass
-class Submission:
-    """One student's notebooks for one assignment, where they were found."""
-
-    student: str
-    files: dict[str, Path]  # notebook name in the assignment -> submitted file
-    timestamp: Path | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Collected:
-    submissions: list[Submission] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # files that could not be used
-    #: Students whose submission could not be used, with the reason (kept in the gradebook,
-    #: so that ``course grades`` lists them instead of losing them)
-    not_graded: dict[str, str] = field(default_factory=dict)
-
-
-def _skipped(reason) -> str:
-    return f"{str(reason).rstrip('.')}; skipped"
-
-
-def _student_of(entry: Path) -> str | None:
-    """The student a file or folder in the submissions folder belongs to, if it says."""
-    name = entry.stem if entry.is_file() else entry.name
-    return name if STUDENT_ID.match(name) and (entry.is_dir() or entry.suffix == ".ipynb") \
-        else None
-
-
-def collect_submissions(folder: Path, assignment: str, notebook_names: list[str]) -> Collected:
-    """Find the submissions for ``assignment`` in ``folder``, reading but never changing it.
-
-    Two layouts are understood, and may be mixed: nbgrader's
-    ``<student>/<assignment>/<notebook>.ipynb`` (``folder`` may also be the parent of a
-    ``submitted/`` folder), and a flat folder of ``<student>.ipynb`` files (for one-notebook
-    assignments). A notebook with another name is accepted when it is the student's only one.
-    """
-    folder = Path(folder).expanduser()
-    if not folder.exists():
-        raise GradingError(f"the submissions folder {folder} does not exist.")
-    if not folder.is_dir():
-        raise GradingError(f"{folder} is not a folder; --submissions takes the folder that "
-                           "holds the students' notebooks.")
-    if (folder / "submitted").is_dir():
-        folder = folder / "submitted"
-    found = Collected()
-    by_student: dict[str, Submission] = {}
-
-    origins: dict[str, str] = {}
-
-    def add(sub: Submission, origin: str) -> None:
-        if sub.student in by_student:
-            by_student[sub.student].notes.append(f"{origin} was ignored: a second submission")
-            found.problems.append(
-                f"{origin}: a second submission from {sub.student}; skipped "
-                f"({origins[sub.student]} is graded; remove the copy you do not want graded and "
-                "run again)")
-        else:
-            by_student[sub.student] = sub
-            origins[sub.student] = origin
-
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        try:
-            if entry.is_file():
-                if entry.suffix != ".ipynb":
-                    found.problems.append(_skipped(f"{entry.name}: not a notebook (.ipynb)"))
-                    continue
-                if len(notebook_names) != 1:
-                    found.problems.append(_skipped(
-                        f"{entry.name}: {assignment} has {len(notebook_names)} notebooks, so "
-                        "use the <student>/<assignment>/ layout"))
-                    continue
-                student = check_student_id(entry.stem, entry.name)
-                read_notebook(entry)
-                add(Submission(student, {f"{notebook_names[0]}.ipynb": entry}), entry.name)
-            elif entry.is_dir():
-                sub = _collect_student(entry, assignment, notebook_names)
-                if sub is not None:
-                    add(sub, f"{entry.name}/")
-        except GradingError as error:
-            reason = str(error).replace(f"{folder}{os.sep}", "")  # names as in the folder
-            found.problems.append(_skipped(reason))
-            student = _student_of(entry)
-            if student is not None:
-                found.not_graded[student] = reason
-    found.submissions = [by_student[s] for s in sorted(by_student)]
-    for student in by_student:  # another copy of theirs was fine
-        found.not_graded.pop(student, None)
-    if not found.submissions:
-        detail = f" ({'; '.join(found.problems)})" if found.problems else ""
-        raise GradingError(
-            f"no submissions for {assignment} in {folder}: expected <student>/{assignment}/"
-            f"<notebook>.ipynb folders or <student>.ipynb files{detail}.")
-    return found
-
-
-def _collect_student(folder: Path, assignment: str, names: list[str]) -> Submission | None:
-    student = check_student_id(folder.name, f"{folder.name}/")
-    inner = folder / assignment
-    if not inner.is_dir():
-        others = [p.name for p in folder.iterdir() if p.is_dir()]
-        if not others and not any(folder.glob("*.ipynb")):
-            return None  # an empty folder: nothing to report
-        raise GradingError(f"{folder.name}/ has no {assignment}/ folder")
-    notebooks = sorted(p for p in inner.glob("*.ipynb") if not p.name.startswith("."))
-    for path in notebooks:
-        read_notebook(path)
-    sub = Submission(student, {}, timestamp=inner / "timestamp.txt"
-                     if (inner / "timestamp.txt").is_file() else None)
-    wanted = {f"{n}.ipynb" for n in names}
-    for path in notebooks:
-        if path.name in wanted:
-            sub.files[path.name] = path
-    if not sub.files and len(notebooks) == 1 and len(names) == 1:
-        sub.files[f"{names[0]}.ipynb"] = notebooks[0]
-        sub.notes.append(f"graded {notebooks[0].name} as {names[0]}.ipynb")
-    extra = [p.name for p in notebooks if p not in sub.files.values()]
-    if extra:
-        sub.notes.append(f"ignored {', '.join(extra)} (not part of {assignment})")
-    if not sub.files:
-        raise GradingError(f"{folder.name}/{assignment}/ holds no notebook of the assignment "
-                           f"(expected {', '.join(sorted(wanted))})")
-    return sub
 
 
 class GradingFolder:
@@ -206,11 +79,18 @@ class GradingFolder:
         return None
 
     def _write_config(self) -> None:
-        text = CONFIG_TEMPLATE.format(config=str(self.layout.config_file), root=str(self.path),
-                                      db_url=self.db_url)
-        target = self.path / "nbgrader_config.py"
-        if not target.exists() or target.read_text() != text:
-            target.write_text(text)
+        """This folder's nbgrader configuration: a copy of the course's, then its own paths."""
+        if not self.layout.config_file.is_file():
+            raise GradingError(f"{self.layout.config_file} is missing; it configures nbgrader "
+                               "for the course.")
+        _write_if_changed(self.path / "course_config.py",
+                          self.layout.config_file.read_text(encoding="utf-8"))
+        if self.layout.header.is_file():  # the shared header, for formgrader's own generate
+            header = self.path / self.layout.header.relative_to(self.layout.root)
+            header.parent.mkdir(parents=True, exist_ok=True)
+            _write_if_changed(header, self.layout.header.read_text(encoding="utf-8"))
+        _write_if_changed(self.path / "nbgrader_config.py",
+                          CONFIG_TEMPLATE.format(root=str(self.path), db_url=self.db_url))
 
     def prepare(self, assignment: str) -> None:
         """Copy the assignment's source in and (re)generate it, updating the gradebook."""
@@ -256,8 +136,9 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
                        emit: Callable[[str], None] | None = None, options=None,
                        db_url: str | None = None, progress=None):
     """As :func:`autograde_class`, returning :class:`batch.Outcome` records."""
-    from .batch import Options, autograde_batch, record_not_graded
     from ..kernel.sandbox import sandbox_problem
+    from .batch import Options, autograde_batch
+    from .store import Store
 
     emit = emit or (lambda line: None)
     options = options or Options()
@@ -278,11 +159,18 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
         raise GradingError(f"{submissions} is the grading folder's own copy of the "
                            "submissions; point --submissions at the students' original files.")
     collected = collect_submissions(submissions, assignment, folder.notebook_names(assignment))
-    folder.prepare(assignment)
-    for sub in collected.submissions:  # the grading folder keeps a copy of what was graded
-        target = folder.ws.submit(sub.student, assignment, sub.files)
-        if sub.timestamp is not None:
-            shutil.copyfile(sub.timestamp, target / "timestamp.txt")
+    unknown = sorted(set(options.regrade) - {"all"} - {s.student for s in collected.submissions})
+    if unknown:
+        raise GradingError(f"--regrade names {', '.join(unknown)}, who handed in nothing in "
+                           f"{submissions}; name students of the submissions folder, or all.")
+
+    def prepare() -> None:  # while the workers start
+        folder.prepare(assignment)
+        for sub in collected.submissions:  # the grading folder keeps a copy of what was graded
+            target = folder.ws.submit(sub.student, assignment, sub.files)
+            if sub.timestamp is not None:
+                shutil.copyfile(sub.timestamp, target / "timestamp.txt")
+
     mode = "sandboxed" if options.sandbox else "NOT sandboxed"
     emit(f"autograding {len(collected.submissions)} submission(s) of {assignment} in "
          f"{folder.path} ({options.jobs} at a time, kernels {mode})")
@@ -290,8 +178,13 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
 
     def line(outcome) -> None:
         report = outcome.report
-        status = f"error: {report.error}" if report.error else \
-            f"{report.auto_score:g}/{report.auto_max:g} autograded"
+        if outcome.failed:
+            status = f"GRADING FAILED: {report.error}" + (
+                f" ({outcome.kept})" if outcome.kept else " (a plain rerun tries again)")
+        elif report.error:
+            status = f"error: {report.error}"
+        else:
+            status = f"{report.auto_score:g}/{report.auto_max:g} autograded"
         if outcome.flags:
             status += "  FLAGGED for manual review"
         notes = outcome.notes + (["unchanged since it was last graded"] if outcome.skipped
@@ -299,8 +192,10 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
         emit(f"  {outcome.student:<24} {status}" + (f"  ({'; '.join(notes)})" if notes else ""))
 
     outcomes = autograde_batch(layout, assignment, folder.path, folder.db_url,
-                               collected.submissions, options, emit=line, progress=progress)
-    record_not_graded(folder.db_url, assignment, collected.not_graded)
+                               collected.submissions, options, emit=line, progress=progress,
+                               prepare=prepare)
+    with Store(folder.path, folder.db_url) as store:
+        store.record_not_graded(assignment, collected.not_graded)
     for outcome in outcomes:
         if outcome.skipped:
             line(outcome)
@@ -308,13 +203,18 @@ def autograde_outcomes(layout: Layout, assignment: str, submissions: Path, gradi
 
 
 def feedback_class(layout: Layout, assignment: str, grading_dir: Path,
-                   students: list[str] | None = None,
-                   ) -> tuple[dict[str, list[Path]], list[str]]:
+                   students: list[str] | None = None, *, partial: bool = False,
+                   ) -> tuple[dict[str, list[Path]], list[str], dict[str, int]]:
     """Make HTML feedback for autograded students (without hidden tests or mark schemes).
 
-    Returns the pages made per student, and one message per student whose feedback failed
-    (the others are still made).
+    Returns the pages made per student, one message per student whose feedback failed (the
+    others are still made), and ``{student: answers not graded yet}`` for the students with
+    written answers still to grade by hand: their feedback is not made unless ``partial``
+    (then their pages say "not graded yet" for those answers). Late penalties are re-applied
+    first, so that pages show them for the hand scores as they are now.
     """
+    from ..term.deadlines import reapply_late_penalties
+
     layout.require(assignment)
     folder = GradingFolder(grading_dir, layout, create=False)
     done = folder.autograded_students(assignment)
@@ -327,8 +227,22 @@ def feedback_class(layout: Layout, assignment: str, grading_dir: Path,
             raise GradingError(f"no autograded {assignment} for {', '.join(unknown)} in "
                                f"{folder.path}.")
         done = [s for s in done if s in students]
+    awaiting = {}
+    with folder.ws.api.gradebook as gb:
+        reapply_late_penalties(gb, assignment)
+        for student in done:
+            try:
+                submission = gb.find_submission(assignment, student)
+            except Exception:  # nbgrader.api.MissingEntry: reported by generate_feedback
+                continue
+            count = sum(1 for nb in submission.notebooks for g in nb.grades
+                        if g.manual_score is None and g.auto_score is None)
+            if count:
+                awaiting[student] = count
     made, problems = {}, []
     for student in done:
+        if student in awaiting and not partial:
+            continue
         try:
             made[student] = folder.ws.generate_feedback(assignment, student)
             for page in made[student]:
@@ -337,4 +251,9 @@ def feedback_class(layout: Layout, assignment: str, grading_dir: Path,
                     Path(page).write_text(accessible_page(html), encoding="utf-8")
         except GradingError as error:
             problems.append(f"{student}: {error}")
-    return made, problems
+    return made, problems, awaiting
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")

@@ -38,6 +38,14 @@ class GuardError(RuntimeError):
     """The kernel stopped answering the guard (it ignores interrupts, or it is stuck)."""
 
 
+class GuardStartError(RuntimeError):
+    """The guard could not start in the kernel, before any of the submission's code ran.
+
+    That is never the student's doing (nothing of theirs has run yet): grading failed, and the
+    submission is graded again on the next run, not scored as tampering.
+    """
+
+
 def _names(source: str) -> tuple[set[str], set[str]]:
     """(names loaded, names stored or imported) by a cell's code; empty if it does not parse."""
     try:
@@ -101,8 +109,10 @@ class GuardedExecute(Execute):
         value = content.get("user_expressions", {}).get("guard", {})
         if content.get("status") != "ok" or value.get("status") != "ok":
             reason = value.get("ename") or content.get("ename") or "no answer"
-            return {"neutralised": [], "tampered": [
-                f"the grading guard could not run ({reason}): the kernel was tampered with"]}
+            detail = value.get("evalue") or content.get("evalue") or ""
+            return {"neutralised": [], "could_not_run": f"{reason}: {detail}"[:300],
+                    "tampered": [f"the grading guard could not run ({reason}): the kernel was "
+                                 "tampered with"]}
         try:
             found = json.loads(ast.literal_eval(value["data"]["text/plain"]))
         except (KeyError, ValueError, SyntaxError, TypeError):
@@ -119,8 +129,13 @@ class GuardedExecute(Execute):
         if code and not self._guard_ready:
             self._guard_ready = True
             found = await self._guard(f"install(NONCE, {self._guard_names!r})")
-            if found.get("tampered"):
-                self._record({"phase": "install", "grade_id": None, **found})
+            if found.get("could_not_run"):  # nothing of the submission has run yet
+                self._record({"phase": "install", "grade_id": None,
+                              "failed": found["could_not_run"]})
+                raise GuardStartError(f"the grading guard could not start in the kernel "
+                                      f"({found['could_not_run']})")
+            self._record({"phase": "install", "grade_id": None, "started": True,
+                          "neutralised": [], "tampered": found.get("tampered", [])})
         test = code and meta.get("grade") and not meta.get("solution")
         if test:
             found = await self._guard("check(NONCE)")
@@ -136,6 +151,20 @@ class GuardedExecute(Execute):
 
     # nbclient binds the sync wrapper to its own coroutine; bind it to ours
     execute_cell = run_sync(async_execute_cell)
+
+
+def guard_start(path: Path) -> tuple[bool, str | None]:
+    """(whether the guard started, why it could not) from a guard log."""
+    if not Path(path).is_file():
+        return False, None
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("phase") == "install":
+            return bool(entry.get("started")), entry.get("failed")
+    return False, None
 
 
 def read_guard_log(path: Path) -> tuple[set[str], list[str]]:

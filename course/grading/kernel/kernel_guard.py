@@ -1,6 +1,7 @@
 """The integrity guard that runs inside a grading kernel, around every test cell.
 
-:class:`course.grading.kernel.guard.GuardedExecute` (nbgrader's Execute preprocessor, extended) calls
+:class:`course.grading.kernel.guard.GuardedExecute` (nbgrader's Execute preprocessor, extended)
+calls
 these functions through Jupyter ``user_expressions`` — evaluated directly, so that IPython's
 input and AST transformers (which a submission may have replaced) never touch them:
 
@@ -40,6 +41,8 @@ _SHELL_METHODS = ("run_cell", "run_cell_async", "transform_cell", "run_ast_nodes
                   "ex", "ev", "user_expressions", "do_execute", "execute_request")
 _MISSING = object()
 _STATE: dict = {}
+#: The folder of the course package: installed code, never the submission's
+_COURSE_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _shell():
@@ -67,7 +70,7 @@ def _student_folders() -> tuple[list[str], list[str]]:
 
         student = {os.path.realpath(f) for f in (os.getcwd(), tempfile.gettempdir(), "/tmp")}
         installed = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-                     os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}  # course/
+                     _COURSE_PACKAGE}
         for key in ("stdlib", "platstdlib", "purelib", "platlib"):
             installed.add(sysconfig.get_paths().get(key) or "")
         try:

@@ -8,8 +8,12 @@ imported: inside the bubblewrap sandbox it is the first program, still root, and
 2. hands the kernel's own folders (its working folder and the folder of its connection file)
    to the grading user, then drops to that user (a uid of its own, without capabilities), so
    the limits hold and nothing beyond those folders is writable;
-3. asks to be killed when its parent dies (so a killed grader leaves no kernel behind);
-4. runs ``ipykernel_launcher`` with the remaining arguments.
+3. asks to be killed when its parent dies, and has ipykernel's own parent poller end the
+   kernel if its parent changes (so a killed grader leaves no kernel behind, even when the
+   death signal is lost);
+4. sends the kernel's stderr to ``kernel-stderr.log`` beside the connection file, where the
+   grader reads why a kernel died (a ``MemoryError`` names the memory limit);
+5. runs ``ipykernel_launcher`` with the remaining arguments.
 
 It imports nothing but the standard library, so that nothing runs before the limits are set.
 """
@@ -58,6 +62,17 @@ def main(argv):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+    # ipykernel ends the kernel when its parent is no longer this one (bwrap, or the worker)
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    if "-f" in kernel_args:
+        folder = os.path.dirname(os.path.abspath(kernel_args[kernel_args.index("-f") + 1]))
+        try:
+            log = os.open(os.path.join(folder, "kernel-stderr.log"),
+                          os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.dup2(log, 2)
+            os.close(log)
+        except OSError:
+            pass
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]  # this script's folder is not the kernel's business
     sys.argv = ["ipykernel_launcher", *kernel_args]

@@ -82,6 +82,9 @@ class SandboxSpec:
     hide: list[Path] = field(default_factory=list)  # folders to show empty
     readable: list[Path] = field(default_factory=list)  # put back read-only if hidden
     uid: int = 0  # 0: keep root (tests of the launcher only)
+    #: Put first on the kernel's sys.path: the folder holding the ``course`` package the
+    #: grading command runs, so that the kernel imports exactly that package
+    pythonpath: list[Path] = field(default_factory=list)
     memory_mb: int = DEFAULT_MEMORY_MB
     nproc: int = DEFAULT_NPROC
     fsize_mb: int = DEFAULT_FSIZE_MB
@@ -121,6 +124,8 @@ class SandboxSpec:
                "NBGRADER_EXECUTION": "autograde"}
         if os.environ.get("SCORED_ROOT"):
             env["SCORED_ROOT"] = os.environ["SCORED_ROOT"]
+        if self.pythonpath:
+            env["PYTHONPATH"] = os.pathsep.join(str(p) for p in self.pythonpath)
         args.append("--clearenv")
         for key, value in env.items():
             args += ["--setenv", key, value]
@@ -165,9 +170,11 @@ def write_kernelspec(folder: Path, spec: SandboxSpec, *, sandbox: bool = True) -
              "--IPKernelApp.log_level=ERROR"]
     target = Path(folder) / "kernels" / KERNEL_NAME
     target.mkdir(parents=True, exist_ok=True)
-    (target / "kernel.json").write_text(json.dumps({
-        "argv": argv, "display_name": "Python 3 (Scored grading sandbox)",
-        "language": "python", "metadata": {"debugger": False}}, indent=1))
+    kernelspec = {"argv": argv, "display_name": "Python 3 (Scored grading sandbox)",
+                  "language": "python", "metadata": {"debugger": False}}
+    if not sandbox and spec.pythonpath:  # the sandbox sets its own environment
+        kernelspec["env"] = {"PYTHONPATH": os.pathsep.join(str(p) for p in spec.pythonpath)}
+    (target / "kernel.json").write_text(json.dumps(kernelspec, indent=1))
     return KERNEL_NAME
 
 

@@ -15,6 +15,7 @@ scrolling sideways out of a keyboard's reach.
 from __future__ import annotations
 
 import re
+
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
@@ -160,3 +161,35 @@ def accessible_page(page: str) -> str:
     page = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', page, count=1)
     style = _ACCESSIBLE_STYLE.replace("<style", "<style data-scored-accessible", 1)
     return page.replace("</head>", style + "</head>", 1)
+class GradingNotes(Preprocessor):
+    """Say on the feedback page what is not final: unmarked answers, lateness and penalty.
+
+    Runs after nbgrader's ``GetGrades``. A graded cell whose score is still to be given by
+    hand gets ``metadata.nbgrader.pending`` (the page says "not graded yet", never 0), and
+    the page's resources get ``pending`` (how many) and ``late`` (e.g. "submitted 1 day 3 h
+    late: −10%"), which the course's ``feedback`` template (results/templates) shows.
+    """
+
+    enabled = Bool(True, help="Whether to mark unmarked answers and lateness").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        from ..term.deadlines import lateness_of
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_submission_notebook(info["notebook"], info["assignment"],
+                                                   info["student"])
+            pending = {g.name for g in notebook.grades
+                       if g.manual_score is None and g.auto_score is None}
+            lateness = lateness_of(gb, info["assignment"], info["student"])
+            info["late"] = None if lateness.unknown else lateness.description
+        count = 0
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") or meta.get("task"):
+                meta["pending"] = meta.get("grade_id") in pending
+                count += meta["pending"]
+        info["pending"] = count
+        return nb, resources

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +10,9 @@ import pandas as pd
 
 from ..autograde.classroom import GradingFolder
 from ..layout import GradingError, Layout, check_outside
+from .lms import safe_cell
+from ..term.deadlines import assess, late_policy, reapply_late_penalties
+from ..term.roster import RosterEntry, roster_map
 
 #: Okabe-Ito blue: readable with every common colour-vision deficiency.
 BAR_COLOUR = "#0072B2"
@@ -22,6 +24,11 @@ class GradeTables:
     students: pd.DataFrame  # one row per student
     questions: pd.DataFrame  # one row per graded cell
     max_score: float
+
+    @property
+    def awaiting(self) -> int:
+        """Written answers not graded by hand yet (the totals are provisional while > 0)."""
+        return int(self.students["awaiting_manual_grading"].sum())
 
 
 def grade_tables(layout: Layout, assignment: str, grading_dir: Path) -> GradeTables:
@@ -39,14 +46,22 @@ def grade_tables(layout: Layout, assignment: str, grading_dir: Path) -> GradeTab
         except Exception:  # nbgrader.api.MissingEntry
             raise GradingError(f"{assignment} is not in the gradebook of {folder.path}; run "
                                "`course autograde` first.") from None
+        reapply_late_penalties(gb, assignment)  # hand scores may have changed since
+        people = roster_map(gb)
+        policy = late_policy(gb, assignment)
         for submission in record.submissions:
             grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
             awaiting = sum(1 for g in grades.values()
                            if g.needs_manual_grade and g.manual_score is None)
+            person = people.get(submission.student.id) or RosterEntry(submission.student.id)
             row = {
                 "student": submission.student.id,
+                "name": person.name,
+                "email": person.email,
+                "section": person.section,
                 "score": float(submission.score) - float(submission.late_submission_penalty or 0),
                 "max_score": float(submission.max_score),
+                "late": assess(policy, submission).description or "",
                 "late_penalty": float(submission.late_submission_penalty or 0),
                 "awaiting_manual_grading": awaiting,
             }
@@ -62,7 +77,10 @@ def grade_tables(layout: Layout, assignment: str, grading_dir: Path) -> GradeTab
         row["status"] = _status(statuses.get(row["student"]), has_grades=True)
     for student, outcome in statuses.items():  # handed in, but nothing could be graded
         if student not in graded and outcome.get("not_graded"):
-            rows.append({"student": student, "score": np.nan, "max_score": full_marks,
+            person = people.get(student) or RosterEntry(student)
+            rows.append({"student": student, "name": person.name, "email": person.email,
+                         "section": person.section, "score": np.nan,
+                         "max_score": full_marks, "late": "",
                          "late_penalty": 0.0, "awaiting_manual_grading": 0,
                          **{cell.grade_id: None for cell in cells},
                          "status": _status(outcome, has_grades=False)})
@@ -70,7 +88,7 @@ def grade_tables(layout: Layout, assignment: str, grading_dir: Path) -> GradeTab
         raise GradingError(f"no submissions of {assignment} in {folder.path}; run "
                            "`course autograde` first.")
     students = pd.DataFrame(rows).sort_values("student", ignore_index=True)
-    students.insert(3, "percent", (100 * students["score"] / students["max_score"]).round(1))
+    students.insert(6, "percent", (100 * students["score"] / students["max_score"]).round(1))
     rows = []
     for cell in cells:
         graded = students[cell.grade_id].dropna()
@@ -91,15 +109,10 @@ def grade_tables(layout: Layout, assignment: str, grading_dir: Path) -> GradeTab
 
 
 def _statuses(gb, assignment: str) -> dict[str, dict]:
-    """Each student's last autograding outcome for ``assignment`` (see :mod:`.batch`)."""
-    from sqlalchemy import text
+    """Each student's last autograding outcome for ``assignment`` (see :mod:`..autograde.store`)."""
+    from ..autograde.store import read_statuses
 
-    from ..autograde.batch import STATUS_TABLE, _ensure_status_table
-
-    _ensure_status_table(gb)
-    rows = gb.db.execute(text(f"SELECT student, outcome FROM {STATUS_TABLE} "
-                              "WHERE assignment = :a"), {"a": assignment}).fetchall()
-    return {student: json.loads(outcome) for student, outcome in rows}
+    return {student: record.outcome for student, record in read_statuses(gb, assignment).items()}
 
 
 def _status(outcome: dict | None, *, has_grades: bool) -> str:
@@ -110,9 +123,14 @@ def _status(outcome: dict | None, *, has_grades: bool) -> str:
         latest = outcome.get("error", "not graded")
         return f"{latest}; these grades are from an earlier submission" if has_grades \
             else latest
+    if outcome.get("status") == "failed":
+        return f"grading failed: {outcome.get('failure')}; run course autograde again"
     if outcome.get("error"):
         return f"not graded: {outcome['error']}"
-    notes = "; ".join(n for n in outcome.get("notes") or [] if not n.startswith("graded "))
+    notes = [n for n in outcome.get("notes") or [] if not n.startswith("graded ")]
+    if outcome.get("last_failure"):
+        notes.append(f"the last regrade failed ({outcome['last_failure']}); this grade is kept")
+    notes = "; ".join(notes)
     if outcome.get("flags"):
         return "graded, flagged for manual review" + (f"; {notes}" if notes else "")
     return f"graded; {notes}" if notes else "graded"
@@ -145,7 +163,10 @@ def save_histogram(tables: GradeTables, path: Path) -> Path:
     ax.hist(scores, bins=10, range=(0, tables.max_score), color=BAR_COLOUR, edgecolor="white")
     ax.set_xlabel(f"score (out of {tables.max_score:g})")
     ax.set_ylabel("students")
-    ax.set_title(f"{tables.assignment}: scores of {len(scores)} graded submissions")
+    title = f"{tables.assignment}: scores of {len(scores)} graded submissions"
+    if tables.awaiting:
+        title += (f"\nprovisional: {tables.awaiting} answer(s) not graded yet count as 0")
+    ax.set_title(title, fontsize=10)
     ax.yaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -160,7 +181,10 @@ def write_grade_tables(tables: GradeTables, out_dir: Path, layout: Layout) -> li
     a = tables.assignment
     paths = [out_dir / f"grades-{a}.csv", out_dir / f"questions-{a}.csv",
              out_dir / f"histogram-{a}.png"]
-    tables.students.to_csv(paths[0], index=False)
+    shown = tables.students.copy()
+    for column in ("name", "email", "section"):  # from the roster: never run as formulas
+        shown[column] = shown[column].map(safe_cell)
+    shown.to_csv(paths[0], index=False)
     tables.questions.to_csv(paths[1], index=False)
     save_histogram(tables, paths[2])
     return paths

@@ -1,7 +1,6 @@
 # Selects with `defaulted` as given: with 1/0 it picks positions instead of people.
 # replaces: auc
 # loses: auc_ranks_and_ties
-# caught-by: hidden
 def auc(scores, defaulted):
     scores = np.asarray(scores, dtype=float)
     defaulted = np.asarray(defaulted)

@@ -1,7 +1,6 @@
 # Keeps the scale argument but divides by a fixed 3000.
 # replaces: fulfilment_score
 # loses: fulfilment_spending_and_assets
-# caught-by: hidden
 def fulfilment_score(platform_spend_per_month_cny, verified_car, verified_property,
                      scale=3000):
     spending = 1 - np.exp(-np.asarray(platform_spend_per_month_cny, dtype=float) / 3000)

@@ -1,7 +1,6 @@
 # Multiplies the columns by the weights in order, assuming both list the dimensions alike.
 # replaces: weighted_score
 # loses: weighted_score_range_and_rounding
-# caught-by: hidden
 def weighted_score(dimensions, weights):
     w = np.array(list(weights.values()))
     if (w < 0).any() or abs(w.sum() - 1) > 1e-6:

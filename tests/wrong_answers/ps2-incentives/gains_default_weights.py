@@ -1,7 +1,6 @@
 # Accepts a `weights` argument but always uses the default weights.
 # replaces: action_gains
 # loses: action_gains_per_consumer
-# caught-by: hidden
 def action_gains(view, weights=course.DEFAULT_WEIGHTS):
     w = course.DEFAULT_WEIGHTS
     history = course.credit_history(view["on_time_rate"], view["late_payments_12m"],

@@ -1,7 +1,6 @@
 # Among friends tied for the lowest standing, drops the first listed, not the smallest id.
 # replaces: drop_lowest_friend
 # loses: drop_lowest_friend_both_ways
-# caught-by: hidden
 def drop_lowest_friend(friendships, standing, consumer_id):
     rows = friendships[(friendships["consumer_id"] == consumer_id)
                        | (friendships["friend_id"] == consumer_id)]

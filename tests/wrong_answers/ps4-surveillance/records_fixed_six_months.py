@@ -1,7 +1,6 @@
 # Keeps the months argument but always multiplies the bills by 6.
 # replaces: records_by_source
 # loses: records_by_source_counts
-# caught-by: hidden
 def records_by_source(population, transactions, friendships, months, channel="platform"):
     ids = population["consumer_id"]
     payments = transactions if channel == "all" else \

@@ -3,12 +3,11 @@
 # replaces: parent_score
 # loses: trait_from_purchases
 # caught-by: hidden
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 shares = course.category_shares(transactions, consumers=population["consumer_id"])
 has_children = population["has_children"].to_numpy()
-
-from sklearn.linear_model import LogisticRegression
 
 stored = LogisticRegression(max_iter=1000).fit(shares, has_children).predict_proba(shares)[:, 1]
 

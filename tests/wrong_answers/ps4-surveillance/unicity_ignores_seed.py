@@ -1,7 +1,6 @@
 # Draws with a fixed generator, so every seed gives the same answer.
 # replaces: my_unicity
 # loses: unicity_by_own_draws
-# caught-by: hidden
 def my_unicity(points, k, seed=None):
     rng = np.random.default_rng(0)
     counts = points.groupby("consumer_id")["day"].transform("size")

@@ -2,7 +2,6 @@
 # not singled out when others share them.
 # replaces: my_unicity
 # loses: unicity_by_own_draws
-# caught-by: hidden
 def my_unicity(points, k, seed=None):
     rng = np.random.default_rng(seed)
     known = points.sample(frac=1, random_state=rng).groupby("consumer_id").head(k)

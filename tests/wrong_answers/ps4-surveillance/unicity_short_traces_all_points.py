@@ -2,7 +2,6 @@
 # they have, and count as singled out when those points are theirs alone.
 # replaces: my_unicity
 # loses: unicity_by_own_draws
-# caught-by: hidden
 def my_unicity(points, k, seed=None):
     rng = np.random.default_rng(seed)
     known = points.sample(frac=1, random_state=rng).groupby("consumer_id").head(k)

@@ -9,7 +9,8 @@ def evaluate(weights, drop=()):
     kept_dims = course.minimised_dimensions(population, transactions, friendships,
                                             policy={source: False for source in drop})
     new_scores = course.lotus_score(kept_dims, weights).to_numpy()
-    return {"auc": course.auc(new_scores, defaulted),
+    return {"auc": course.repayment_auc(new_scores, defaulted),
             "ratio_hukou": four_fifths(new_scores, hukou),
             "ratio_city_tier": four_fifths(new_scores, city_tier),
+            "selected_default_rate": float(defaulted[new_scores >= 600].mean()),
             "mean_footprint": float(held["total"].mean())}

@@ -11,7 +11,8 @@ def evaluate(weights, drop=()):
                                             policy={source: False for source in drop})
     new_scores = course.lotus_score(kept_dims).to_numpy()
     kept = [source for source in SOURCES if source not in drop]
-    return {"auc": course.auc(new_scores, defaulted),
+    return {"auc": course.repayment_auc(new_scores, defaulted),
             "ratio_hukou": four_fifths(new_scores, hukou),
             "ratio_city_tier": four_fifths(new_scores, city_tier),
+            "selected_default_rate": float(defaulted[new_scores >= 600].mean()),
             "mean_footprint": float(held[kept].sum(axis=1).mean())}

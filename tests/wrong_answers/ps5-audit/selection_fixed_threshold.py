@@ -1,7 +1,6 @@
 # Keeps the threshold argument but always compares with 600.
 # replaces: selection_table
 # loses: selection_four_fifths
-# caught-by: hidden
 def selection_table(scores, groups, threshold=600):
     frame = pd.DataFrame({"selected": np.asarray(scores, dtype=float) >= 600,
                           "group": np.asarray(groups)})

@@ -21,9 +21,8 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Javascript, display
 
-from .. import plots
-from ..dimensions import DIMENSIONS
-from ..scoring import DEFAULT_WEIGHTS
+from ... import plots
+from ...constants import DEFAULT_WEIGHTS, DIMENSIONS
 
 #: Width reserved for control labels, so descriptions are not cut off.
 LABEL_WIDTH = "215px"
@@ -68,8 +67,10 @@ LABEL_CONTROLS_JS = """
       if (text) h.setAttribute('aria-label', text);
     });
     document.querySelectorAll('img.widget-image:not([alt])').forEach(img => {
-      const title = img.closest('.widget-vbox')?.querySelector('h1, h2, h3, h4, h5')?.textContent?.trim();
-      img.setAttribute('alt', (title ? title + ': ' : '') + 'figure (its numbers are in the text below it)');
+      const title = img.closest('.widget-vbox')?.querySelector('h1, h2, h3, h4, h5')
+        ?.textContent?.trim();
+      img.setAttribute('alt', (title ? title + ': ' : '')
+        + 'figure (its numbers are in the text below it)');
     });
   };
   window.scoredLabelControls = new MutationObserver(() => {

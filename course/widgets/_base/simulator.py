@@ -1,28 +1,23 @@
-"""What the two simulators share: weights that keep their proportions, cached runs, a base class.
+"""What the two simulators share: a base class, comparison curves and tables, stepped limits.
 
-:func:`set_weight` gives one dimension a weight and rescales the other four to keep their
-proportions; :class:`SimulationCache` keeps runs of :func:`course.simulate` by rules, months
-and seed; :class:`SimulationExplorer` is the base of the incentive simulator
+:class:`SimulationExplorer` is the base of the incentive simulator
 (:mod:`course.widgets.incentives`) and the dependency simulator
-(:mod:`course.widgets.dependency`): months and seed controls, a reset button, cached runs,
-and axis limits that move in steps.
+(:mod:`course.widgets.dependency`): months and seed controls, a reset button, runs cached by
+:class:`course.SimulationCache`, and axis limits that move in steps.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from .. import plots
-from .._checks import check_frame
-from ..dimensions import DIMENSIONS
-from ..rules import Rules
-from ..simulation import SimulationResult, simulate
-from ._base import CONTROL_LAYOUT, CONTROL_STYLE, Explorer
+from ... import plots
+from ...rules import Rules
+from ...simulation import SimulationResult
+from .explorer import CONTROL_LAYOUT, CONTROL_STYLE, Explorer
 
 #: Months the explorers can simulate (the slider's range and step).
 MONTHS_MIN, MONTHS_MAX, MONTHS_STEP = 6, 36, 6
@@ -30,89 +25,14 @@ MONTHS_MIN, MONTHS_MAX, MONTHS_STEP = 6, 36, 6
 YOURS, BASELINE = "#0072B2", "0.15"
 
 
-def set_weight(weights: Mapping[str, float], dimension: str, value: float) -> dict[str, float]:
-    """Give ``dimension`` the weight ``value``; rescale the others to keep their proportions.
-
-    The result sums to 1, so it can go straight into ``Rules(weights=...)``.
-
-    Raises ``ValueError`` for an unknown dimension, a value outside [0, 1], or when the other
-    weights are all zero (there is nothing to rescale).
-
-    Examples
-    --------
-    >>> from course.scoring import DEFAULT_WEIGHTS
-    >>> w = set_weight(DEFAULT_WEIGHTS, "connections", 0.25)
-    >>> w["connections"], round(w["credit_history"], 4)
-    (0.25, 0.2763)
-    >>> round(sum(w.values()), 9)
-    1.0
-    """
-    if dimension not in DIMENSIONS:
-        raise ValueError(f"unknown dimension {dimension!r}; the dimensions are "
-                         f"{', '.join(DIMENSIONS)}.")
-    value = float(value)
-    if not 0.0 <= value <= 1.0 or np.isnan(value):
-        raise ValueError(f"the weight of {dimension} must be from 0 to 1, got {value:g}.")
-    weights = {d: float(weights[d]) for d in DIMENSIONS}
-    if abs(weights[dimension] - value) < 1e-12:
-        return weights  # unchanged (so that the default weights stay exactly the default)
-    rest = sum(w for d, w in weights.items() if d != dimension)
-    if rest <= 0:
-        raise ValueError(f"all weights other than {dimension}'s are zero, so there is nothing "
-                         "to rescale; give another dimension a weight first.")
-    scaled = {d: (value if d == dimension else round(w * (1.0 - value) / rest, 12))
-              for d, w in weights.items()}
-    # Put any rounding error on the largest of the others, so that the sum is 1
-    others = [d for d in DIMENSIONS if d != dimension]
-    largest = max(others, key=lambda d: scaled[d])
-    scaled[largest] += 1.0 - sum(scaled.values())
-    return scaled
-
-
-class SimulationCache:
-    """Runs of :func:`course.simulate` on one population, kept by (rules, months, seed).
-
-    ``run(rules, months, seed)`` simulates on a first request and returns the stored result
-    afterwards. At most ``maxsize`` runs are kept (a 3,000-agent run of 36 months takes
-    about 10 MB); the least recently used go first. ``hits`` and ``misses`` count requests.
-    """
-
-    def __init__(self, population: pd.DataFrame, transactions: pd.DataFrame | None = None,
-                 friendships: pd.DataFrame | None = None, *, maxsize: int = 8):
-        check_frame(population, "population", ["consumer_id", "defaulted"])
-        self.population, self.transactions, self.friendships = (population, transactions,
-                                                                friendships)
-        self.maxsize = int(maxsize)
-        self._runs: OrderedDict = OrderedDict()
-        self.hits = self.misses = 0
-
-    def run(self, rules: Rules, months: int, seed: int) -> SimulationResult:
-        key = (rules, int(months), int(seed))
-        if key in self._runs:
-            self.hits += 1
-            self._runs.move_to_end(key)
-            return self._runs[key]
-        self.misses += 1
-        result = simulate(self.population, months=int(months), rules=rules, seed=int(seed),
-                          transactions=self.transactions, friendships=self.friendships)
-        self._runs[key] = result
-        while len(self._runs) > self.maxsize:
-            self._runs.popitem(last=False)
-        return result
-
-    def clear(self) -> None:
-        self._runs.clear()
-
-    def __len__(self) -> int:
-        return len(self._runs)
-
-
 class SimulationExplorer(Explorer):
     """Base of the two simulators: months and seed controls, a reset button, cached runs.
 
     A subclass sets ``self.cache`` (a :class:`SimulationCache`), makes its own controls and
-    calls ``_common_controls(months, seed)`` before ``Explorer.__init__``; its ``_compute``
-    turns the controls into :class:`course.Rules` and simulates them with ``_run`` (cached).
+    calls ``_common_controls(months, seed)`` before ``Explorer.__init__``. It defines
+    ``_rules()`` (the controls as :class:`course.Rules`), ``_comparison_rules(rules)`` (what
+    to compare them with) and ``_side_by_side`` (e.g. :func:`course.compare_incentives`), which
+    ``_compute`` calls on the two (cached) runs.
     Its figure is built once; ``_set_limits`` marks the fixed parts for a redraw only when an
     axis' limits change.
     """
@@ -148,6 +68,14 @@ class SimulationExplorer(Explorer):
             theirs.set_data(months, other[column])
         return months
 
+    def _compute(self):
+        """Simulate your rules and the comparison rules, and put them side by side (both the
+        runs and the comparison are cached, so a setting seen before is only redrawn)."""
+        rules = self._rules()
+        self._show_weights(rules)
+        return self.cache.compare(rules, self._comparison_rules(rules), self.months.value,
+                                  self.seed.value, self._side_by_side)
+
     def _run(self, rules: Rules) -> SimulationResult:
         return self.cache.run(rules, self.months.value, self.seed.value)
 
@@ -169,14 +97,6 @@ class SimulationExplorer(Explorer):
         if ylim is not None and tuple(ax.get_ylim()) != tuple(map(float, ylim)):
             ax.set_ylim(*ylim)
             self._background = None
-
-
-def side_by_side(simulation: SimulationResult, other: SimulationResult, columns: list[str],
-                 other_label: str) -> pd.DataFrame:
-    """Both runs' summary ``columns``, one row per month and run (``run``: "your rules" or
-    ``other_label``)."""
-    return pd.concat([simulation.summary[columns].assign(run="your rules"),
-                      other.summary[columns].assign(run=other_label)], ignore_index=True)
 
 
 def comparison_table(rows: Mapping[str, tuple[str, str]], mine: pd.DataFrame,
