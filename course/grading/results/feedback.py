@@ -136,6 +136,7 @@ _ACCESSIBLE_STYLE = """<style type="text/css">
 a, a:visited, div.nbgrader_cell .panel-heading a { color: #1d4f7c; text-decoration: underline; }
 div.panel-primary > .panel-heading a, div.panel-primary > .panel-heading a:visited { color: #fff; }
 div.panel-primary > .panel-heading { background-color: #2a6496; }
+div.panel-primary > .panel-heading .pending { color: #fff; font-weight: bold; }
 .highlight, .highlight pre, div.input_area { background: #fff; }
 .highlight .c, .highlight .c1, .highlight .cm, .highlight .cs, .highlight .ch { color: #2e6060; }
 .highlight .ow, .highlight .nb, .highlight .bp { color: #7a1fb8; }
