@@ -81,12 +81,15 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "course.grading.results.feedback.HideSecrets",
     "course.grading.results.feedback.GradingNotes",
+    "course.grading.results.feedback.DescribeFigures",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # GradingNotes and the course's feedback page say what is not final: an answer still to be
 # graded by hand reads "not graded yet" (not 0), and the page says how late it was and what
 # that cost. The page (course/grading/results/templates/feedback/scored.html.j2) extends
 # nbgrader's own feedback template, which nbgrader's API always asks for by name.
+# DescribeFigures gives every figure an alt text that says what the plot shows, and `course
+# feedback` makes the page itself accessible (results/feedback.accessible_page).
 c.HTMLExporter.template_file = "scored.html.j2"
 # The templates come from the installed course package (found without importing it), so a
 # grading folder's copy of this file finds them too.

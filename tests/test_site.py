@@ -218,3 +218,26 @@ def test_every_plot_has_alt_text(site, pages):
         for alt in figures:
             assert alt in page.text or any(alt == (i.get("alt") or "") for i in page.images), (
                 f"{lesson.stem}: the alt text {alt[:80]!r} did not reach the page")
+
+
+def test_the_instructors_kit_is_on_the_site_and_linked_from_the_front_page(site, pages):
+    html, _ = site
+    kit = sorted((ROOT / "docs" / "teaching").glob("*.md"))
+    assert kit, "docs/teaching/ has no pages"
+    nav = [unquote(urlsplit(link).path) for link in pages[html / "index.html"].links
+           if is_local(link)]
+    for source in kit:
+        page = html / "teaching" / f"{source.stem}.html"
+        assert page.exists(), f"no page for docs/teaching/{source.name}"
+        assert f"teaching/{source.stem}.html" in nav, (
+            f"docs/teaching/{source.name} is not in the front page's navigation")
+        title = next(line[2:].strip() for line in source.read_text().splitlines()
+                     if line.startswith("# "))
+        words = re.sub(r"[*_`]", "", title).split()
+        assert " ".join(words[:3]) in pages[page].text, f"{page.name} lacks its title {title!r}"
+    # Every lesson has instructor notes that link to it
+    for lesson in LESSONS:
+        notes = html / "teaching" / f"lesson-{lesson.name[:2]}.html"
+        assert notes.exists(), f"no instructor notes for {lesson.name}"
+        assert any(urlsplit(link).path.endswith(f"lessons/{lesson.stem}.html")
+                   for link in pages[notes].links), f"{notes.name} does not link to {lesson.stem}"

@@ -21,6 +21,7 @@ What it does, in order:
      takeaway the lesson writes under the plot. An alt text set by the author in the cell's
      metadata (``"mystnb": {"image": {"alt": "..."}}``) wins.
 3. **Assemble** ``_build/site-src/``: the lessons, the datasheet (``datasets/DATASHEET.md``),
+   the instructor's kit (``docs/teaching/*.md``, under ``teaching/``),
    a references page collected from the lessons' *References* sections, the API reference
    (``api_reference.py``, from the package's docstrings, grouped by lesson), the landing page and
    the Sphinx configuration from ``docs/website/``, and MathJax from ``node_modules/`` so that
@@ -51,6 +52,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_SOURCES = Path(__file__).resolve().parent
+#: The instructor's kit (docs/teaching/*.md), published under teaching/ on the site.
+TEACHING = ROOT / "docs" / "teaching"
 FIGURE_ALT = SITE_SOURCES / "figure_alt.py"
 BUILD = ROOT / "_build"
 #: Bump when the way lessons are executed changes, to invalidate the cache.
@@ -452,6 +455,15 @@ def references_page(template: str, lessons: list[tuple[str, str, str]]) -> str:
     return template.replace(marker, body) if marker in template else template + "\n" + body
 
 
+def teaching_page(markdown: str) -> str:
+    """A page of docs/teaching/ as the site needs it.
+
+    In the repository the pages link to the lessons as ``../../lessons/…`` (two folders up);
+    on the site they sit one folder below the lessons' parent, ``teaching/``.
+    """
+    return re.sub(r"\]\(\.\./\.\./(lessons|datasets)/", r"](../\1/", markdown)
+
+
 def copy_mathjax(src_dir: Path) -> bool:
     """Copy MathJax (from the npm package) into the site, so formulas render offline."""
     es5 = ROOT / "node_modules" / "mathjax" / "es5"
@@ -486,6 +498,8 @@ def assemble(src_dir: Path, executed: dict[Path, object]) -> dict:
             if extra.is_file():
                 put(str(extra.relative_to(SITE_SOURCES)), extra.read_bytes())
     put("datasets/DATASHEET.md", (ROOT / "datasets" / "DATASHEET.md").read_bytes())
+    for page in sorted(TEACHING.glob("*.md")):
+        put(f"teaching/{page.name}", teaching_page(page.read_text(encoding="utf-8")))
     entries = []
     for lesson, nb in executed.items():
         put(f"lessons/{lesson.name}", nbformat.writes(nb))

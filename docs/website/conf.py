@@ -8,7 +8,7 @@ from pathlib import Path
 
 project = "Scored"
 author = "The Scored course authors"
-copyright = "The Scored course authors, MIT licence"
+copyright = "The Scored course authors; code MIT, content CC BY 4.0"
 html_title = "Scored — build a gamified credit score"
 
 extensions = ["myst_nb"]

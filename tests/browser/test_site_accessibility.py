@@ -1,7 +1,8 @@
 """The course site passes axe-core in Chromium: no serious or critical violations.
 
 The built site (``make site``) is served from a loopback HTTP server and each page —
-the front page, every lesson, the datasheet and the references — is checked with axe-core
+the front page, every lesson, the datasheet, the references and the instructor's kit — is
+checked with axe-core
 (the npm package, ``node_modules/axe-core``) in the same headless Chromium as the other
 browser tests. A screenshot of each page goes to _build/browser/site-*.png.
 """
@@ -48,6 +49,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def site_pages(html):
     pages = ["index.html", "datasets/DATASHEET.html", "references.html"]
     pages += sorted(f"lessons/{p.name}" for p in (html / "lessons").glob("*.html"))
+    pages += sorted(f"teaching/{p.name}" for p in (html / "teaching").glob("*.html"))
     return pages
 
 
@@ -96,5 +98,6 @@ def test_site_pages_have_no_serious_accessibility_violations(browser, served, sh
         context.close()
     lessons = [p for p in checked if p.startswith("lessons/")]
     assert lessons or not (html / "lessons").exists(), "no lesson page was checked"
+    assert any(p.startswith("teaching/") for p in checked), "no teaching page was checked"
     assert not failures, "serious or critical axe-core violations:\n" + json.dumps(
         failures, indent=1)[:8000]

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..layout import GradingError, Layout, check_outside
+from ..results.feedback import accessible_page
 from ..notebooks import graded_cells, read_notebook
 from ..workspace import GradeReport, Workspace
 from .collect import Collected, Submission, collect_submissions  # noqa: F401
@@ -244,6 +245,10 @@ def feedback_class(layout: Layout, assignment: str, grading_dir: Path,
             continue
         try:
             made[student] = folder.ws.generate_feedback(assignment, student)
+            for page in made[student]:
+                if Path(page).suffix == ".html":
+                    html = Path(page).read_text(encoding="utf-8")
+                    Path(page).write_text(accessible_page(html), encoding="utf-8")
         except GradingError as error:
             problems.append(f"{student}: {error}")
     return made, problems, awaiting
