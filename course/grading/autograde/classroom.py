@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..layout import GradingError, Layout, check_outside
-from ..results.feedback import accessible_page
 from ..notebooks import graded_cells, read_notebook
+from ..results.feedback import accessible_page
 from ..workspace import GradeReport, Workspace
 from .collect import Collected, Submission, collect_submissions  # noqa: F401
 

@@ -96,7 +96,8 @@ def describe_figure(source: str, note: str = "") -> str:
     axes = [f"{name}: {', '.join(found[key])}" for name, key in (("x", "xlabel"), ("y", "ylabel"))
             if found[key]]
     if titles or axes:
-        alt = "Plot: " + ("; ".join(titles) or "untitled") + (f" ({', '.join(axes)})" if axes else "")
+        alt = "Plot: " + ("; ".join(titles) or "untitled") + (
+            f" ({', '.join(axes)})" if axes else "")
     else:
         alt = "Plot made by the code in this cell (it sets no title or axis labels)"
     note = " ".join(note.split())
