@@ -90,7 +90,9 @@ c.GenerateFeedback.preprocessors = [
 # nbgrader's own feedback template, which nbgrader's API always asks for by name.
 # DescribeFigures gives every figure an alt text that says what the plot shows, and `course
 # feedback` makes the page itself accessible (results/feedback.accessible_page).
-c.HTMLExporter.template_file = "scored.html.j2"
+# Set for feedback only (traitlets' config nested under the class that owns the exporter):
+# the formgrader's grading pages use their own nbgrader template.
+c.GenerateFeedback.HTMLExporter.template_file = "scored.html.j2"
 # The templates come from the installed course package (found without importing it), so a
 # grading folder's copy of this file finds them too.
 _package = Path(importlib.util.find_spec("course").submodule_search_locations[0])
