@@ -45,6 +45,28 @@ def _label(obj) -> str:
 _TRANSPARENT = {"CACHE", "EXTENDED_ARG", "NOP", "PRECALL", "COPY_FREE_VARS", "RESUME"}
 
 
+def _module_attribute(module: types.ModuleType, name: str):
+    """``module.name``, or None; read quietly, so a deprecated alias does not warn here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return getattr(module, name, None)
+
+
+def _aliases(forbidden) -> list:
+    """The course's deprecated names for any of ``forbidden`` (``course.auc`` for
+    ``course.repayment_auc``, ``course.tier`` for ``course.tiers``): a student using the old
+    name borrows just as much."""
+    course = sys.modules.get("course")
+    renamed = getattr(course, "RENAMED", {}) if course is not None else {}
+    extra = []
+    for old, new in renamed.items():
+        if any(_module_attribute(course, new) is obj for obj in forbidden):
+            alias = _module_attribute(course, old)
+            if alias is not None:
+                extra.append(alias)
+    return extra
+
+
 def _references(code: types.CodeType, scope: dict) -> list:
     """Objects that ``code`` (and code nested in it) names: globals, module attributes, imports.
 
@@ -67,7 +89,7 @@ def _references(code: types.CodeType, scope: dict) -> list:
         elif op in ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE"):
             current = local.get(ins.argval)
         elif op in ("LOAD_ATTR", "LOAD_METHOD"):
-            current = (getattr(current, ins.argval, None)
+            current = (_module_attribute(current, ins.argval)
                        if isinstance(current, types.ModuleType) else None)
         elif op == "IMPORT_NAME":
             name = ins.argval
@@ -75,7 +97,8 @@ def _references(code: types.CodeType, scope: dict) -> list:
                 name.split(".")[0])
             current = importing
         elif op == "IMPORT_FROM":
-            current = getattr(importing, ins.argval, None) if importing is not None else None
+            current = (_module_attribute(importing, ins.argval)
+                       if importing is not None else None)
         elif op.startswith("STORE_") and current is not None:
             local[ins.argval] = current
             current = None
@@ -122,7 +145,7 @@ def borrowed(fn: Callable, *forbidden) -> list[str]:
     >>> borrowed(hypotenuse, math.sqrt)
     []
     """
-    targets = {id(obj): obj for obj in forbidden}
+    targets = {id(obj): obj for obj in (*forbidden, *_aliases(forbidden))}
     found: set[str] = set()
     seen: set[int] = set()
     pending: list = [fn]

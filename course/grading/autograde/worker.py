@@ -150,7 +150,10 @@ def _grade(job: Job, workdir: Path) -> Result:
     memory = _memory_problem(job, rundir, ws.autograded(student, assignment), died)
     if memory:
         return failed(job, memory, notes=tuple(notes))
-    if why_not or (report.error and not started):
+    # Before the first cell, only a kernel that died (or a guard that could not start) is the
+    # machine's fault, retried on a rerun; nbgrader refusing the notebook itself (a tampered
+    # schema version, say) is the submission's, and is reported as its grading error.
+    if why_not or (report.error and not started and died):
         if why_not:
             return failed(job, f"the grading guard could not start in the kernel ({why_not}); "
                                "the kernel cannot import the course package it needs. Nothing "

@@ -35,6 +35,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,11 +179,8 @@ def write_kernelspec(folder: Path, spec: SandboxSpec, *, sandbox: bool = True) -
     return KERNEL_NAME
 
 
-def kill_user_processes(uid: int) -> int:
-    """SIGKILL every process that runs as ``uid`` (what a kernel left behind); return how many."""
-    if uid <= 0:
-        return 0
-    killed = 0
+def _user_processes(uid: int) -> list[int]:
+    pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -193,10 +191,30 @@ def kill_user_processes(uid: int) -> int:
         for line in status.splitlines():
             if line.startswith("Uid:"):
                 if int(line.split()[1]) == uid:
-                    try:
-                        os.kill(int(entry.name), 9)
-                        killed += 1
-                    except OSError:
-                        pass
+                    pids.append(int(entry.name))
                 break
-    return killed
+    return pids
+
+
+def kill_user_processes(uid: int, wait: float = 5.0) -> int:
+    """SIGKILL every process that runs as ``uid`` (what a kernel left behind); return how many.
+
+    Waits (up to ``wait`` seconds) until they are gone: a process count limit (``--nproc``)
+    counts them until they are reaped, so the next kernel of the same user would otherwise be
+    refused its own processes and die before it starts.
+    """
+    if uid <= 0:
+        return 0
+    killed: set[int] = set()
+    deadline = time.monotonic() + wait
+    while True:
+        pids = _user_processes(uid)
+        if not pids or time.monotonic() > deadline:
+            return len(killed)
+        for pid in pids:
+            try:
+                os.kill(pid, 9)
+                killed.add(pid)
+            except OSError:
+                pass
+        time.sleep(0.02)
