@@ -1,21 +1,32 @@
-"""`course autograde` throughput: --jobs 2 against --jobs 1, and the sandbox's cost.
+"""`course autograde` against plain `nbgrader autograde`, whole commands, same submissions.
 
-Both measurements are side by side in the same run (see ``__init__.py``):
+What an instructor would run instead of `course autograde` is nbgrader itself: a course folder
+with the assignment generated and the submissions under ``submitted/``, then
+``nbgrader autograde ASSIGNMENT`` (serial, no sandbox, no guard). Each figure below is the
+wall-clock time of a whole command started as a new process — imports, start-up and the
+gradebook included — on the same copies of the ps2 solution, measured in the same run:
 
-* a class of 40 submissions of ps1 (a mix of full marks, blank and partly right) is graded
-  with ``jobs=1`` and with ``jobs=2``, each into a fresh grading folder; the ratio of their
-  throughputs is the parallel speed-up (aim: at least 1.7x on 2 cores);
-* one full-marks submission is graded serially with the kernel sandboxed and with
-  ``--no-sandbox``, interleaved; the ratio of the medians of the worker's time (start, grade
-  and stop the kernel) is the sandbox's overhead per submission (aim: under 10%, i.e. a ratio
-  above 0.91x).
+* ``course autograde --jobs 1`` against plain nbgrader (aim: within 1.2x, i.e. a ratio of at
+  least 0.83x);
+* ``course autograde --jobs 2``'s throughput against plain nbgrader's (aim: at least 1.8x on
+  2 cores);
+* ``course release`` of all five problem sets, gate included, in a copy of the course (aim:
+  under 3 minutes on 2 cores; full runs only, it takes minutes);
+* one submission sandboxed against ``--no-sandbox`` (the worker's own time, interleaved): the
+  sandbox's cost per submission (aim: under 10%, a ratio above 0.91x; full runs only).
 
-Quick mode (the test suite) grades 2 submissions per configuration.
+The three grading commands are run in interleaved rounds, so that all see the same machine
+load, and the median of each is reported. Quick mode (the test suite) grades 2 submissions
+once each.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,34 +36,59 @@ from course.grading.autograde.classroom import autograde_outcomes
 from course.grading.kernel.sandbox import sandbox_problem
 from course.grading.layout import find_layout
 
-from ..test_grading_support import (
-    PS1,
-    PS1_NB,
-    full_marks_answers,
-    solution_source,
-    student_notebook,
-    write,
-)
+from ..test_grading_support import PS1, PS1_NB, full_marks_answers, student_notebook, write
 from ._util import Result
 
+PS2 = "ps2-incentives"
+BIN = Path(sys.executable).parent  # the course's environment, as if activated
 
-def _class(folder: Path, n: int, prefix: str = "s") -> Path:
-    kinds = [full_marks_answers(), {}, {"fulfilment_score": solution_source("fulfilment_score"),
-                                        "auc": solution_source("auc")}]
+
+def _run(argv: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:3])} failed ({done.returncode}):\n"
+                           f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return seconds
+
+
+def _plain_course(layout, folder: Path, n: int) -> Path:
+    """A plain nbgrader course folder: the repository's configuration, ps2 generated, and
+    ``n`` copies of the solution under ``submitted/``."""
+    shutil.copytree(layout.solutions / PS2, folder / "solutions" / PS2)
+    (folder / "nbgrader_config.py").write_text(
+        "c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(layout.root / 'nbgrader_config.py')!r})  # noqa: F821\n"
+        f"c.CourseDirectory.root = {str(folder)!r}\n")
+    _run([str(BIN / "nbgrader"), "generate_assignment", PS2, "--force"], folder)
     for i in range(n):
-        write(student_notebook(kinds[i % len(kinds)]), folder / f"{prefix}{i:03d}" / PS1 / PS1_NB)
+        target = folder / "submitted" / f"s{i:02d}" / PS2
+        target.mkdir(parents=True)
+        shutil.copy(layout.solutions / PS2 / f"{PS2}.ipynb", target)
     return folder
 
 
-def _grade(layout, inbox: Path, grading: Path, **options) -> tuple[float, list]:
-    start = time.perf_counter()
-    outcomes, _ = autograde_outcomes(layout, PS1, inbox, grading, options=Options(**options),
-                                     progress=_Silent())
-    seconds = time.perf_counter() - start
-    failed = [o.student for o in outcomes if o.report.error]
-    if failed:
-        raise RuntimeError(f"benchmark submissions failed to grade: {failed}")
-    return seconds, outcomes
+def _inbox(layout, folder: Path, n: int) -> Path:
+    for i in range(n):
+        target = folder / f"s{i:02d}" / PS2
+        target.mkdir(parents=True)
+        shutil.copy(layout.solutions / PS2 / f"{PS2}.ipynb", target)
+    return folder
+
+
+def _course(inbox: Path, grading: Path, jobs: int, cwd: Path) -> float:
+    return _run([str(BIN / "course"), "autograde", PS2, "--submissions", str(inbox),
+                 "--grading-dir", str(grading), "--jobs", str(jobs)], cwd)
+
+
+def _worker_seconds(layout, one: Path, grading: Path, sandbox: bool) -> float:
+    outcomes, _ = autograde_outcomes(layout, PS1, one, grading,
+                                     options=Options(jobs=1, sandbox=sandbox), progress=_Silent())
+    if outcomes[0].report.error:
+        raise RuntimeError(f"benchmark submission failed to grade: {outcomes[0].report.error}")
+    return outcomes[0].seconds
 
 
 class _Silent:
@@ -64,27 +100,42 @@ class _Silent:
 
 def run(quick: bool = False) -> list[Result]:
     layout = find_layout()
-    sandboxed = sandbox_problem() is None
-    n = 2 if quick else 40
-    rounds = 1 if quick else 5
+    n = 2 if quick else 10
+    rounds = 1 if quick else 2
+    plain, one, two = [], [], []
     results = []
     with tempfile.TemporaryDirectory(prefix="scored-bench-") as tmp:
         tmp = Path(tmp)
-        inbox = _class(tmp / "inbox", n)
-        serial = _grade(layout, inbox, tmp / "g1", jobs=1, sandbox=sandboxed)[0]
-        parallel = _grade(layout, inbox, tmp / "g2", jobs=2, sandbox=sandboxed)[0]
+        course_dir = _plain_course(layout, tmp / "plain", n)
+        inbox = _inbox(layout, tmp / "inbox", n)
+        for i in range(rounds):  # interleaved, so that all see the same machine load
+            plain.append(_run([str(BIN / "nbgrader"), "autograde", PS2, "--force"], course_dir))
+            one.append(_course(inbox, tmp / f"j1-{i}", 1, tmp))
+            two.append(_course(inbox, tmp / f"j2-{i}", 2, tmp))
+        base = statistics.median(plain)
         results.append(Result(
-            name=f"autograde {n} submissions, --jobs 2", value=n / parallel,
-            unit="subs/s", baseline="--jobs 1", baseline_value=n / serial,
-            aim="at least 1.7x on 2 cores"))
-        if sandboxed:
-            one = _class(tmp / "one", 1, prefix="solo")
+            name=f"course autograde --jobs 1, {n} x ps2", value=statistics.median(one),
+            unit="s", baseline="plain nbgrader autograde", baseline_value=base,
+            higher_is_better=False, aim="within 1.2x (ratio at least 0.83x)"))
+        results.append(Result(
+            name=f"course autograde --jobs 2, {n} x ps2", value=n / statistics.median(two),
+            unit="subs/s", baseline="plain nbgrader autograde", baseline_value=n / base,
+            aim="at least 1.8x on 2 cores"))
+        if quick:
+            return results
+        copy = tmp / "release"
+        shutil.copytree(layout.root, copy, symlinks=True, ignore=shutil.ignore_patterns(
+            ".venv", ".git", "node_modules", "_build", "artifacts", "*.db"))
+        seconds = _run([str(BIN / "course"), "--root", str(copy), "release"], copy)
+        results.append(Result(name="course release (all five, gate included)", value=seconds,
+                              unit="s", aim="under 180 s on 2 cores"))
+        if sandbox_problem() is None:
+            single = tmp / "single"
+            write(student_notebook(full_marks_answers()), single / "solo" / PS1 / PS1_NB)
             on, off = [], []
-            for i in range(rounds):  # interleaved, so that both see the same machine load
-                # the worker's own time: start, grade and stop one sandboxed kernel
-                on.append(_grade(layout, one, tmp / f"on{i}", jobs=1, sandbox=True)[1][0].seconds)
-                off.append(_grade(layout, one, tmp / f"off{i}", jobs=1,
-                                  sandbox=False)[1][0].seconds)
+            for i in range(5):
+                on.append(_worker_seconds(layout, single, tmp / f"on{i}", True))
+                off.append(_worker_seconds(layout, single, tmp / f"off{i}", False))
             results.append(Result(
                 name="autograde one submission, sandboxed", value=statistics.median(on),
                 unit="s", baseline="--no-sandbox", baseline_value=statistics.median(off),
