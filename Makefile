@@ -32,8 +32,9 @@ lab: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
 		--ServerApp.root_dir="$(CURDIR)" $(LAB_OPEN)
 
-# Two workers (one per core); each test file stays on one worker. Override with PYTEST_ARGS=.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# Two workers (one per core); each test file stays on one worker; the 15 slowest tests are
+# listed at the end. Override with PYTEST_ARGS=.
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
 
 test: venv node_modules
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -217,3 +217,26 @@ def test_a_sigkilled_batch_leaves_no_kernel_running(tmp_path):
     while _grading_processes(uids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _grading_processes(uids), "kernels outlived their batch"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="starting a process as a grading user needs root")
+def test_orphan_cleanup_spares_the_kernels_of_a_live_batch_wherever_it_grades():
+    """A batch grading in a folder of its own (the gate, a test) still owns its kernels: a
+    concurrent batch's clean-up must not kill them (it did: a long answer died mid-run)."""
+    from course.grading.autograde.batch import _descends_from_block, kill_orphan_kernels
+    from course.grading.autograde.pool import batch_uids
+
+    uid = batch_uids()[15]  # this process's block, with no scored-batch folder of its own
+    kernel = subprocess.Popen(["sleep", "30"], user=uid, group=uid)
+    try:
+        block = os.getpid() % 100000
+        assert _descends_from_block(kernel.pid, block)
+        assert not _descends_from_block(kernel.pid, (block + 7) % 100000)
+        kill_orphan_kernels()  # this process's own clean-up, and another batch's:
+        subprocess.run([sys.executable, "-c", "from course.grading.autograde.batch import "
+                        "kill_orphan_kernels; kill_orphan_kernels()"], check=True)
+        time.sleep(0.2)
+        assert kernel.poll() is None, "the live batch's kernel was killed"
+    finally:
+        kernel.kill()
+        kernel.wait()

@@ -42,6 +42,9 @@ AUTOGRADE_PREPROCESSORS = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
+#: How long an interrupted cell may take to report its KeyboardInterrupt (seconds).
+IOPUB_TIMEOUT = 10
+
 #: What a cell stopped at the time limit shows (nbclient's error, or the interrupt it sent).
 TIMEOUT_ERRORS = ("CellTimeoutError", "KeyboardInterrupt")
 #: What a kernel that could not start says (jupyter_client, nbclient).
@@ -132,7 +135,11 @@ def _grade(job: Job, workdir: Path) -> Result:
     kernel = write_kernelspec(share, spec, sandbox=job.sandbox)
     guard_log = workdir / "guard.jsonl"
     extra = {
-        "Execute": {"kernel_name": kernel, "timeout": job.timeout, "extra_arguments": []},
+        # After a cell is interrupted at the time limit, nbclient waits `iopub_timeout` for the
+        # kernel to finish printing the KeyboardInterrupt; its default (4 s) is too short for a
+        # kernel sharing 2 busy cores, and the whole submission then fails as "would not stop".
+        "Execute": {"kernel_name": kernel, "timeout": job.timeout, "extra_arguments": [],
+                    "iopub_timeout": IOPUB_TIMEOUT},
         "GuardedExecute": {"guard_log": str(guard_log)},
         "KernelManager": {"transport": "ipc", "ip": str(rundir / "k"),
                           "connection_file": str(rundir / "kernel.json")},
