@@ -221,3 +221,20 @@ def test_sandbox_arguments_hide_what_they_should(tmp_path):
         joined.index(f"--bind {tmp_path / 'w'}")
     assert argv[-1] == "--" and "--uid" in argv and "--mem" in argv and "--nproc" in argv
     assert os.path.basename(argv[argv.index("--") + 2]) == "launch.py"
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 5])
+def test_each_slot_takes_its_own_kernel_users_in_turn(tmp_path, jobs):
+    """A slot's next kernel runs as the next of its users, never one another slot uses, so it
+    need not wait for init to reap the last kernel's zombie (seconds per submission)."""
+    from course.grading.autograde.pool import Pool, batch_uids
+
+    pool = Pool(jobs, tmp_path, sandbox=True, limit=lambda job: 60)
+    owners = {}
+    for slot in pool.slots:
+        turns = [slot.next_uid() for _ in range(len(slot.uids) + 1)]
+        assert turns[0] != turns[1], turns
+        assert turns[-1] == turns[0]  # round the slot's users, then again
+        for uid in slot.uids:
+            assert uid in batch_uids() and owners.setdefault(uid, slot.index) == slot.index
+    assert len(owners) == 16  # the batch's users, shared out

@@ -59,12 +59,24 @@ def warm_up() -> None:
 @dataclass
 class _Slot:
     index: int
-    uid: int
+    uids: tuple[int, ...]  # the kernel users this slot takes in turn (0: no sandbox)
+    turn: int = 0
     pid: int = 0
     conn: Connection | None = None
     job: Job | None = None
     deadline: float = 0.0
     log: Path | None = None
+
+    @property
+    def uid(self) -> int:
+        return self.uids[self.turn % len(self.uids)]
+
+    def next_uid(self) -> int:
+        """The next user in turn: a killed kernel's zombie, which init reaps only after a
+        while, still counts against its user's process limit, so a user is not reused at
+        once (waiting for the reaping cost seconds per submission)."""
+        self.turn += 1
+        return self.uid
 
 
 class Pool:
@@ -87,8 +99,9 @@ class Pool:
         self.scratch = Path(scratch)
         self.sandbox = sandbox
         self.limit = limit
-        uids = batch_uids()
-        self.slots = [_Slot(i, uids[i] if sandbox else 0) for i in range(max(1, jobs))]
+        uids, n = batch_uids(), max(1, jobs)
+        self.slots = [_Slot(i, (tuple(uids[i::n]) or (uids[i % len(uids)],)) if sandbox else (0,))
+                      for i in range(n)]
 
     # -- workers ----------------------------------------------------------------------------
     def __enter__(self) -> Pool:
@@ -139,7 +152,8 @@ class Pool:
         if slot.conn is not None:
             slot.conn.close()
         slot.pid, slot.conn = 0, None
-        kill_user_processes(slot.uid)
+        for uid in slot.uids:
+            kill_user_processes(uid, wait=0)
 
     def close(self) -> None:
         for slot in self.slots:
@@ -176,7 +190,9 @@ class Pool:
         while pending or any(s.job for s in self.slots):
             for slot in self.slots:
                 if slot.job is None and pending:
-                    job = replace(pending.popleft(), uid=slot.uid)
+                    uid = slot.next_uid()
+                    kill_user_processes(uid)  # left from its last turn: long gone, as a rule
+                    job = replace(pending.popleft(), uid=uid)
                     if slot.conn is None:
                         self._start(slot)
                     slot.job, slot.deadline = job, time.monotonic() + self.limit(job)
@@ -206,5 +222,5 @@ class Pool:
                 if result is None:
                     continue
                 slot.job = None
-                kill_user_processes(slot.uid)  # what the kernel left running
+                kill_user_processes(slot.uid, wait=0)  # what the kernel left running
                 yield result

@@ -199,9 +199,9 @@ def _user_processes(uid: int) -> list[int]:
 def kill_user_processes(uid: int, wait: float = 5.0) -> int:
     """SIGKILL every process that runs as ``uid`` (what a kernel left behind); return how many.
 
-    Waits (up to ``wait`` seconds) until they are gone: a process count limit (``--nproc``)
-    counts them until they are reaped, so the next kernel of the same user would otherwise be
-    refused its own processes and die before it starts.
+    Waits (up to ``wait`` seconds; 0: not at all) until they are gone: a process count limit
+    (``--nproc``) counts them until they are reaped, so the next kernel of the same user would
+    otherwise be refused its own processes and die before it starts.
     """
     if uid <= 0:
         return 0
@@ -209,12 +209,12 @@ def kill_user_processes(uid: int, wait: float = 5.0) -> int:
     deadline = time.monotonic() + wait
     while True:
         pids = _user_processes(uid)
-        if not pids or time.monotonic() > deadline:
-            return len(killed)
         for pid in pids:
             try:
                 os.kill(pid, 9)
                 killed.add(pid)
             except OSError:
                 pass
+        if not pids or time.monotonic() >= deadline:
+            return len(killed)
         time.sleep(0.02)
