@@ -258,22 +258,24 @@ def _descends_from_block(pid: int, block: int) -> bool:
     when it grades in a folder of its own (the gate, `course check` in a test); an orphan's
     batch is gone, so its chain ends at init without passing one.
     """
+    from .pool import pid_block
+
     seen = 0
     while pid > 1 and seen < 64:
         pid, seen = _parent(pid), seen + 1
-        if pid > 1 and pid % 100000 == block:
+        if pid > 1 and pid_block(pid) == block:
             return True
     return False
 
 
 def kill_orphan_kernels() -> int:
     """Kill processes of grading users whose batch is gone; return how many."""
-    from .pool import GRADING_UID_BASE, GRADING_UID_SPAN
+    from .pool import pid_block, uid_block
 
-    live = {int(f.name.split("-")[2]) % 100000 for f in
+    live = {pid_block(int(f.name.split("-")[2])) for f in
             Path(tempfile.gettempdir()).glob(f"{BATCH_PREFIX}*-*")
             if f.name.split("-")[2].isdigit() and _alive(int(f.name.split("-")[2]))}
-    live.add(os.getpid() % 100000)
+    live.add(pid_block(os.getpid()))
     killed = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -282,9 +284,9 @@ def kill_orphan_kernels() -> int:
             uid = entry.stat().st_uid
         except OSError:
             continue
-        block = (uid - GRADING_UID_BASE) // 16
-        if GRADING_UID_BASE <= uid < GRADING_UID_BASE + GRADING_UID_SPAN and \
-                block not in live and not _descends_from_block(int(entry.name), block):
+        block = uid_block(uid)
+        if block is not None and block not in live and \
+                not _descends_from_block(int(entry.name), block):
             try:
                 os.kill(int(entry.name), 9)
                 killed += 1

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 
+from ..layout import GradingError
 from .protocol import Job, Result, failed
 
 #: The first uid of the grading kernels' users; each batch takes 16 from its pid.
@@ -36,9 +37,21 @@ GRADING_UID_BASE = 200000
 GRADING_UID_SPAN = 100000 * 16
 
 
+def pid_block(pid: int) -> int:
+    """Which block of 16 kernel users the batch run by process ``pid`` takes."""
+    return pid % 100000
+
+
+def uid_block(uid: int) -> int | None:
+    """Which block ``uid`` is in, or None if it is not a grading kernel's user."""
+    if GRADING_UID_BASE <= uid < GRADING_UID_BASE + GRADING_UID_SPAN:
+        return (uid - GRADING_UID_BASE) // 16
+    return None
+
+
 def batch_uids(pid: int | None = None) -> range:
     """The kernel users of the batch run by process ``pid`` (default: this one)."""
-    first = GRADING_UID_BASE + ((pid or os.getpid()) % 100000) * 16
+    first = GRADING_UID_BASE + pid_block(pid or os.getpid()) * 16
     return range(first, first + 16)
 
 
@@ -100,8 +113,11 @@ class Pool:
         self.sandbox = sandbox
         self.limit = limit
         uids, n = batch_uids(), max(1, jobs)
-        self.slots = [_Slot(i, (tuple(uids[i::n]) or (uids[i % len(uids)],)) if sandbox else (0,))
-                      for i in range(n)]
+        if sandbox and n > len(uids):
+            raise GradingError(f"--jobs {n} is more than the sandbox allows: each job needs "
+                               f"kernel users of its own, and a batch has {len(uids)}; use "
+                               f"--jobs {len(uids)} or fewer")
+        self.slots = [_Slot(i, tuple(uids[i::n]) if sandbox else (0,)) for i in range(n)]
 
     # -- workers ----------------------------------------------------------------------------
     def __enter__(self) -> Pool:
