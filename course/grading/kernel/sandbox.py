@@ -20,8 +20,13 @@ What the kernel sees (see docs/sandbox.md for what this does and does not protec
 * **limits** (set by :mod:`launch` before the kernel starts): address space, number of
   processes, size of written files, no core dumps; then it drops to a uid of its own, with
   no capabilities, so the process limit is enforced and root's powers are gone;
-* death with its parent. (No ``--new-session``: Jupyter interrupts a kernel by signalling
-  its process group, and the kernel has no controlling terminal anyway.)
+* death with its parent, and interrupts **by message**: the kernelspec's
+  ``interrupt_mode`` is ``"message"``, so Jupyter asks the kernel over its control channel and
+  ipykernel sends itself SIGINT. Jupyter's default, signalling the kernel's process group,
+  would reach bubblewrap too (bubblewrap is that group's leader), which dies of it and takes
+  the kernel with it: an endless loop interrupted at the time limit then showed up as "kernel
+  died" or a missed interrupt, depending on which came first. (No ``--new-session``: the
+  kernel has no controlling terminal anyway.)
 
 The PID namespace is shared on purpose: ipykernel exits at once when it thinks its parent
 died, which an own PID namespace makes it believe.
@@ -172,7 +177,9 @@ def write_kernelspec(folder: Path, spec: SandboxSpec, *, sandbox: bool = True) -
     target = Path(folder) / "kernels" / KERNEL_NAME
     target.mkdir(parents=True, exist_ok=True)
     kernelspec = {"argv": argv, "display_name": "Python 3 (Scored grading sandbox)",
-                  "language": "python", "metadata": {"debugger": False}}
+                  "language": "python", "metadata": {"debugger": False},
+                  # see the module docstring: a SIGINT to the process group kills bubblewrap
+                  "interrupt_mode": "message"}
     if not sandbox and spec.pythonpath:  # the sandbox sets its own environment
         kernelspec["env"] = {"PYTHONPATH": os.pathsep.join(str(p) for p in spec.pythonpath)}
     (target / "kernel.json").write_text(json.dumps(kernelspec, indent=1))
