@@ -238,3 +238,56 @@ def test_each_slot_takes_its_own_kernel_users_in_turn(tmp_path, jobs):
         for uid in slot.uids:
             assert uid in batch_uids() and owners.setdefault(uid, slot.index) == slot.index
     assert len(owners) == 16  # the batch's users, shared out
+
+
+@needs_sandbox
+@pytest.mark.parametrize("mode", ["message", "signal"])
+def test_an_interrupted_sandboxed_kernel_lives_on(tmp_path, monkeypatch, mode):
+    """The time limit interrupts a cell; the sandboxed kernel must survive it.
+
+    With Jupyter's default (``signal``: SIGINT to the kernel's process group) the signal also
+    reaches bubblewrap, which leads that group, dies of it and takes the kernel with it; the
+    kernelspec therefore asks for ``message``. The ``signal`` run shows the test can tell.
+    """
+    from jupyter_client.manager import KernelManager
+
+    workdir, rundir, share = tmp_path / "w", tmp_path / "r", tmp_path / "share"
+    workdir.mkdir()
+    rundir.mkdir()
+    monkeypatch.setenv("JUPYTER_PATH", str(share))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(rundir))
+    spec = sandbox.SandboxSpec(workdir=workdir, rundir=rundir,
+                               readable=[Path(sys.prefix), Path(sys.base_prefix)], uid=0)
+    name = sandbox.write_kernelspec(share, spec)
+    kernel_json = share / "kernels" / name / "kernel.json"
+    assert json.loads(kernel_json.read_text())["interrupt_mode"] == "message"
+    if mode == "signal":  # what the kernelspec would be without it
+        data = json.loads(kernel_json.read_text())
+        data["interrupt_mode"] = "signal"
+        kernel_json.write_text(json.dumps(data))
+    km = KernelManager(kernel_name=name, transport="ipc", ip=str(rundir / "k"),
+                       connection_file=str(rundir / "kernel.json"))
+    km.start_kernel(cwd=str(workdir))
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute("while True: pass")
+        time.sleep(1.0)
+        km.interrupt_kernel()
+        if mode == "signal":
+            deadline = time.monotonic() + 20
+            while km.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert not km.is_alive(), "a SIGINT to the process group no longer kills bwrap"
+            return
+        reply = client.get_shell_msg(timeout=20)
+        assert reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
+        time.sleep(0.5)
+        assert km.is_alive(), "the kernel died of the interrupt"
+        check = client.execute_interactive("print(6 * 7)", timeout=20)
+        assert check["content"]["status"] == "ok"
+    finally:
+        client.stop_channels()
+        km.shutdown_kernel(now=True)
+
