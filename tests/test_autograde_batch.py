@@ -251,13 +251,16 @@ def test_an_interrupted_sandboxed_kernel_lives_on(tmp_path, monkeypatch, mode):
     """
     from jupyter_client.manager import KernelManager
 
+    from course.grading.autograde.worker import package_root
+
     workdir, rundir, share = tmp_path / "w", tmp_path / "r", tmp_path / "share"
     workdir.mkdir()
     rundir.mkdir()
     monkeypatch.setenv("JUPYTER_PATH", str(share))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(rundir))
-    spec = sandbox.SandboxSpec(workdir=workdir, rundir=rundir,
-                               readable=[Path(sys.prefix), Path(sys.base_prefix)], uid=0)
+    here = package_root()  # the launcher lives in the package: a clone under /tmp needs it
+    spec = sandbox.SandboxSpec(workdir=workdir, rundir=rundir, uid=0, pythonpath=[here],
+                               readable=[Path(sys.prefix), Path(sys.base_prefix), here])
     name = sandbox.write_kernelspec(share, spec)
     kernel_json = share / "kernels" / name / "kernel.json"
     assert json.loads(kernel_json.read_text())["interrupt_mode"] == "message"
