@@ -184,7 +184,8 @@ class SurveillanceDial(Explorer):
         return self.meter.compare(self.policy, int(self.k.value))
 
     # Drawing: built once (again only if your policy leaves the axes); for a new k only the
-    # unicity panel's presets move; on other changes only the bars, stars and title move
+    # unicity panel's presets and label move; on other changes only the bars, stars and title
+    # move. Everything that moves is drawn over a cached background (Explorer._render)
     def _build(self, result: DialResult) -> None:
         fig = self._new_figure((13.2, 4.3))
         ax_bar, ax_fp, ax_un, ax_key = fig.subplots(1, 4, width_ratios=[0.9, 1, 1, 0.42])
@@ -255,7 +256,11 @@ class SurveillanceDial(Explorer):
         self._axes = (ax_bar, ax_fp, ax_un)
         self._limits_built = (ylim, fp_xlim)
         self._title = fig.suptitle("", fontsize="medium")
-        self._animate(*self._bars.values(), *self._bar_text.values(), self._total_text,
+        # What a new k moves (the unicity panel's presets and its label) is redrawn over the
+        # cached background too, under your star
+        dots_un, diamond_un, labels_un = self._marks["unicity"]
+        self._animate(dots_un, diamond_un, *labels_un, ax_un.xaxis.label,
+                      *self._bars.values(), *self._bar_text.values(), self._total_text,
                       *self._stars, self._title)
         self.figure = fig
         self._built_for = result.k
@@ -301,14 +306,19 @@ class SurveillanceDial(Explorer):
         dots, diamond, labels = self._marks["unicity"]
         dots.set_offsets(np.column_stack([numbered["unicity"], numbered["auc"]]))
         diamond.set_offsets([[full["unicity"], full["auc"]]])
+        at = self._animated.index(labels[0]) if labels else self._animated.index(diamond) + 1
         for label in labels:
             label.remove()
-        self._marks["unicity"] = (dots, diamond, plots.number_points(
+            self._animated.remove(label)
+        labels = plots.number_points(
             ax_un, numbered["unicity"].to_numpy(), numbered["auc"].to_numpy(),
-            [PRESET_NUMBERS[name] for name in numbered["scenario"]]))
+            [PRESET_NUMBERS[name] for name in numbered["scenario"]])
+        for label in labels:
+            label.set_animated(True)
+        self._animated[at:at] = labels  # drawn where the old labels were, under the star
+        self._marks["unicity"] = (dots, diamond, labels)
         ax_un.set_xlabel(_unicity_label(result.k))
-        self._built_for = result.k
-        self._background = None  # the fixed parts changed: draw them again (layout is kept)
+        self._built_for = result.k  # all of it is animated: the cached background still holds
 
     def _draw(self, result: DialResult) -> None:
         # Build the figure the first time, and again if your policy falls outside the axes
