@@ -306,7 +306,7 @@ class SurveillanceDial(Explorer):
         dots, diamond, labels = self._marks["unicity"]
         dots.set_offsets(np.column_stack([numbered["unicity"], numbered["auc"]]))
         diamond.set_offsets([[full["unicity"], full["auc"]]])
-        at = self._animated.index(labels[0]) if labels else self._animated.index(diamond) + 1
+        at = self._animated.index(labels[0])  # the new labels are drawn there, under the star
         for label in labels:
             label.remove()
             self._animated.remove(label)
@@ -315,7 +315,7 @@ class SurveillanceDial(Explorer):
             [PRESET_NUMBERS[name] for name in numbered["scenario"]])
         for label in labels:
             label.set_animated(True)
-        self._animated[at:at] = labels  # drawn where the old labels were, under the star
+        self._animated[at:at] = labels
         self._marks["unicity"] = (dots, diamond, labels)
         ax_un.set_xlabel(_unicity_label(result.k))
         self._built_for = result.k  # all of it is animated: the cached background still holds
