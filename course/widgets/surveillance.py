@@ -16,8 +16,9 @@ policies of ``course.MINIMISATION_SCENARIOS``:
 Unlike :func:`course.minimisation`, which draws every scenario's points from one random
 stream, the dial gives each policy its own draws from the same seed, so a policy shows the
 same numbers however it is reached (slider or preset). The measurements, cached
-(accuracy by policy, unicity by precision and ``k``) so that most updates reuse earlier work,
-are :class:`course.surveillance.PolicyMeter`'s, in :mod:`course.surveillance.policies`.
+(accuracy by policy, unicity by precision and ``k``, the payment trace prepared by precision,
+so that a new ``k`` only redraws and recounts) so that most updates reuse earlier work, are
+:class:`course.surveillance.PolicyMeter`'s, in :mod:`course.surveillance.policies`.
 """
 
 from __future__ import annotations
