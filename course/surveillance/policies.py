@@ -30,8 +30,9 @@ from .reidentification import PreparedTrace
 
 #: Most entries kept in each of :class:`PolicyMeter`'s caches (each is one number).
 CACHE_SIZE = 512
-#: Most payment traces :class:`PolicyMeter` keeps prepared, one per precision (a few MB each).
-TRACE_CACHE_SIZE = 16
+#: Most payment traces :class:`PolicyMeter` keeps prepared, one per precision: the presets'
+#: seven and five more (about 6 MB each on the default data).
+TRACE_CACHE_SIZE = 12
 
 
 def policy_key(policy: Mapping) -> tuple:
