@@ -324,8 +324,9 @@ def unicity_table(transactions: pd.DataFrame, *, ks: Iterable[int] = range(1, 9)
     rows = []
     for precision in precisions:
         name = precision if isinstance(precision, str) else precision_label(precision)
+        prepared = PreparedTrace(transactions, precision)  # once for every k
         for k in ks:
-            sets, excluded = _anonymity(transactions, k, precision, rng)
+            sets, excluded = prepared.anonymity(k, rng)
             rows.append({"precision": name, "k": int(k), "n_people": len(sets) + excluded,
                          "n_excluded": excluded, "n_unique": int(sets["unique"].sum()),
                          "unicity": float(sets["unique"].mean())})
