@@ -48,6 +48,10 @@ def _check_amount(amount):
 def resolve_precision(precision: str | Mapping | None = None) -> dict:
     """Turn a preset name or a partial dict into a full ``{"time", "place", "amount"}`` dict.
 
+    **Keys left out take the** ``"day_merchant"`` **preset** (the paper's setting: day, shop,
+    no amount), deliberately not the full data that :func:`course.resolve_policy` fills in:
+    a precision says what an attacker's points record, a policy what the platform gives up.
+
     Parameters
     ----------
     precision : str, dict or None

@@ -45,8 +45,10 @@ def resolve_policy(policy: Mapping | None = None) -> dict:
     """Fill a partial data policy from ``FULL_POLICY`` and check every value.
 
     **Keys left out keep the full data** (``FULL_POLICY``: time to the second, the shop, the
-    exact amount, every source kept). This differs from a *precision* given to
-    :func:`unicity`, whose left-out keys take the ``"day_merchant"`` preset.
+    exact amount, every source kept). This differs, deliberately, from a *precision* given to
+    :func:`unicity`, whose left-out keys take the ``"day_merchant"`` preset: a policy says
+    what the platform gives up from all it holds, a precision what an attacker's points
+    record (by default the paper's setting).
 
     Keys and their values:
 

@@ -26,9 +26,13 @@ from .data_minimisation import (
     resolve_policy,
 )
 from .footprints import FOOTPRINT_SOURCES, footprint
+from .reidentification import PreparedTrace
 
 #: Most entries kept in each of :class:`PolicyMeter`'s caches (each is one number).
 CACHE_SIZE = 512
+#: Most payment traces :class:`PolicyMeter` keeps prepared, one per precision: the presets'
+#: seven and five more (about 6 MB each on the default data).
+TRACE_CACHE_SIZE = 12
 
 
 def policy_key(policy: Mapping) -> tuple:
@@ -248,6 +252,11 @@ class DialResult:
 class PolicyMeter:
     """Measure data policies on one data set, caching every number (they never change).
 
+    Besides the numbers, the meter keeps the platform's payment trace prepared at each
+    precision it has measured (a :class:`course.surveillance.reidentification.PreparedTrace`:
+    the points, who holds them and the seed's draw order, none of which depends on ``k``),
+    so a new ``k`` only redraws and recounts.
+
     Parameters
     ----------
     population, transactions, friendships : pandas.DataFrame
@@ -275,6 +284,7 @@ class PolicyMeter:
         self._auc_cache = LRUCache(CACHE_SIZE)
         self._unicity_cache = LRUCache(CACHE_SIZE)
         self._presets: dict[int, pd.DataFrame] = {}
+        self._traces = LRUCache(TRACE_CACHE_SIZE)
         self.seen = transactions[transactions["channel"] == "platform"]
         self.footprints = footprint(population, transactions, friendships)
         self.source_means = self.footprints[FOOTPRINT_SOURCES].mean()
@@ -286,10 +296,18 @@ class PolicyMeter:
             self.population, self.transactions, self.friendships, policy,
             weights=self.weights))
         precision = tuple(policy[key] for key in ("time", "place", "amount"))
-        share = self._unicity_cache.get((policy["payments"], precision, k), lambda: (
-            policy_unicity(self.seen, policy, k=k, seed=self.seed)))
+        share = self._unicity_cache.get((policy["payments"], precision, k),
+                                        lambda: self._unicity(policy, precision, k))
         return {"auc": accuracy, "mean_footprint": policy_footprint(self.footprints, policy),
                 "unicity": share}
+
+    def _unicity(self, policy: dict, precision: tuple, k: int) -> float:
+        """:func:`policy_unicity` (the same number), from the trace prepared at ``precision``."""
+        if not policy["payments"] or all(value is None for value in precision):
+            return 0.0
+        trace = self._traces.get(precision, lambda: PreparedTrace(
+            self.seen, dict(zip(("time", "place", "amount"), precision))))
+        return trace.unicity(k, seed=self.seed)
 
     def presets(self, k: int) -> pd.DataFrame:
         """The preset policies' numbers at ``k``: ``scenario``, ``auc``, ``mean_footprint``,

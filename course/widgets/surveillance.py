@@ -16,8 +16,9 @@ policies of ``course.MINIMISATION_SCENARIOS``:
 Unlike :func:`course.minimisation`, which draws every scenario's points from one random
 stream, the dial gives each policy its own draws from the same seed, so a policy shows the
 same numbers however it is reached (slider or preset). The measurements, cached
-(accuracy by policy, unicity by precision and ``k``) so that most updates reuse earlier work,
-are :class:`course.surveillance.PolicyMeter`'s, in :mod:`course.surveillance.policies`.
+(accuracy by policy, unicity by precision and ``k``, the payment trace prepared by precision,
+so that a new ``k`` only redraws and recounts) so that most updates reuse earlier work, are
+:class:`course.surveillance.PolicyMeter`'s, in :mod:`course.surveillance.policies`.
 """
 
 from __future__ import annotations
@@ -184,7 +185,8 @@ class SurveillanceDial(Explorer):
         return self.meter.compare(self.policy, int(self.k.value))
 
     # Drawing: built once (again only if your policy leaves the axes); for a new k only the
-    # unicity panel's presets move; on other changes only the bars, stars and title move
+    # unicity panel's presets and label move; on other changes only the bars, stars and title
+    # move. Everything that moves is drawn over a cached background (Explorer._render)
     def _build(self, result: DialResult) -> None:
         fig = self._new_figure((13.2, 4.3))
         ax_bar, ax_fp, ax_un, ax_key = fig.subplots(1, 4, width_ratios=[0.9, 1, 1, 0.42])
@@ -255,7 +257,11 @@ class SurveillanceDial(Explorer):
         self._axes = (ax_bar, ax_fp, ax_un)
         self._limits_built = (ylim, fp_xlim)
         self._title = fig.suptitle("", fontsize="medium")
-        self._animate(*self._bars.values(), *self._bar_text.values(), self._total_text,
+        # What a new k moves (the unicity panel's presets and its label) is redrawn over the
+        # cached background too, under your star
+        dots_un, diamond_un, labels_un = self._marks["unicity"]
+        self._animate(dots_un, diamond_un, *labels_un, ax_un.xaxis.label,
+                      *self._bars.values(), *self._bar_text.values(), self._total_text,
                       *self._stars, self._title)
         self.figure = fig
         self._built_for = result.k
@@ -301,14 +307,19 @@ class SurveillanceDial(Explorer):
         dots, diamond, labels = self._marks["unicity"]
         dots.set_offsets(np.column_stack([numbered["unicity"], numbered["auc"]]))
         diamond.set_offsets([[full["unicity"], full["auc"]]])
+        at = self._animated.index(labels[0])  # the new labels are drawn there, under the star
         for label in labels:
             label.remove()
-        self._marks["unicity"] = (dots, diamond, plots.number_points(
+            self._animated.remove(label)
+        labels = plots.number_points(
             ax_un, numbered["unicity"].to_numpy(), numbered["auc"].to_numpy(),
-            [PRESET_NUMBERS[name] for name in numbered["scenario"]]))
+            [PRESET_NUMBERS[name] for name in numbered["scenario"]])
+        for label in labels:
+            label.set_animated(True)
+        self._animated[at:at] = labels
+        self._marks["unicity"] = (dots, diamond, labels)
         ax_un.set_xlabel(_unicity_label(result.k))
-        self._built_for = result.k
-        self._background = None  # the fixed parts changed: draw them again (layout is kept)
+        self._built_for = result.k  # all of it is animated: the cached background still holds
 
     def _draw(self, result: DialResult) -> None:
         # Build the figure the first time, and again if your policy falls outside the axes

@@ -215,7 +215,16 @@ class Explorer(widgets.VBox):
             if fig.get_layout_engine() is not None:
                 fig.draw_without_rendering()  # lay out once (animated artists included) ...
                 fig.set_layout_engine(None)  # ... then keep the layout fixed
-            canvas.draw()
+            # Hidden meanwhile: an animated artist that its parent draws regardless (an axis
+            # label) must not be drawn into the background
+            shown = [artist for artist in self._animated if artist.get_visible()]
+            for artist in shown:
+                artist.set_visible(False)
+            try:
+                canvas.draw()
+            finally:
+                for artist in shown:
+                    artist.set_visible(True)
             self._background = canvas.copy_from_bbox(fig.bbox)
         else:
             canvas.restore_region(self._background)
