@@ -361,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .grading.term.cli import add_parsers  # roster, due, extend, regrade; --lms, --zip
 
     add_parsers(sub)
+    from .hub.cli import add_parsers as add_hub  # course hub start/stop
+
+    add_hub(sub)
     return parser
 
 
