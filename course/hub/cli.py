@@ -43,6 +43,39 @@ def cmd_stop(args) -> int:
     return 0
 
 
+def _layout(args):
+    from ..grading.layout import find_layout
+
+    return find_layout(getattr(args, "root", None))
+
+
+def cmd_release(args) -> int:
+    from .roundtrip import release
+
+    path = release(_settings(args), _layout(args), args.assignment)
+    print(f"released {args.assignment} into the exchange: {path}; students fetch it in the "
+          "Assignments panel.")
+    return 0
+
+
+def cmd_collect(args) -> int:
+    from pathlib import Path
+
+    from .roundtrip import collect
+
+    inbox = Path(args.inbox).expanduser()
+    got = collect(_settings(args), args.assignment, inbox)
+    print(f"collected {len(got)} submission(s) of {args.assignment} into "
+          f"{inbox / args.assignment}")
+    for student, folder in got.items():
+        stamp = folder / "timestamp.txt"
+        when = stamp.read_text().strip() if stamp.exists() else "no timestamp"
+        print(f"  {student:<24} {when}")
+    print(f"grade them with: course autograde {args.assignment} --submissions "
+          f"{inbox / args.assignment}")
+    return 0
+
+
 def add_parsers(sub) -> None:
     hub = sub.add_parser("hub", help="the class server: JupyterHub with nbgrader's exchange",
                          description="Start or stop the course's JupyterHub (as root, on "
@@ -56,6 +89,17 @@ def add_parsers(sub) -> None:
     start.set_defaults(func=cmd_start)
     stop = hub_sub.add_parser("stop", help="stop the hub, its proxy and the users' servers")
     stop.set_defaults(func=cmd_stop)
+    release = hub_sub.add_parser("release", help="put an assignment's student version into "
+                                 "the exchange (nbgrader's release_assignment)")
+    release.add_argument("assignment", metavar="ASSIGNMENT")
+    release.add_argument("--root", help="the course repository (default: this checkout)")
+    release.set_defaults(func=cmd_release)
+    collect = hub_sub.add_parser("collect", help="copy the submissions, with nbgrader's "
+                                 "timestamps, into an inbox outside the repository")
+    collect.add_argument("assignment", metavar="ASSIGNMENT")
+    collect.add_argument("--inbox", default="~/scored-inbox",
+                         help="where to put them (default: ~/scored-inbox)")
+    collect.set_defaults(func=cmd_collect)
 
 
 

@@ -6,6 +6,7 @@ import pwd
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 from . import HubError
 
@@ -36,11 +37,15 @@ def ensure_users(names: list[str]) -> list[str]:
         raise HubError("useradd was not found; install Debian's passwd package.")
     created = []
     for name in names:
-        if exists(name):
-            continue
-        subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True,
-                       capture_output=True, text=True)
-        created.append(name)
+        if not exists(name):
+            subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name],
+                           check=True, capture_output=True, text=True)
+            created.append(name)
+        home = Path(pwd.getpwnam(name).pw_dir)
+        if not home.is_dir():
+            raise HubError(f"{name} has no home folder ({home}); create it "
+                           f"(mkhomedir_helper {name}) or remove the account and run again.")
+        home.chmod(0o700)  # Debian's useradd leaves homes readable by everyone
     return created
 
 
