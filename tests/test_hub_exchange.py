@@ -66,6 +66,17 @@ def nbgrader(s, python, user, *args, check=True):
                    check=check)
 
 
+def mark(notebook: Path, student: str) -> None:
+    """A cell that says whose notebook it is (so feedback pages can be told apart)."""
+    import nbformat
+
+    stat = notebook.stat()
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"written by marker-{student}"))
+    nbformat.write(nb, notebook)
+    os.chown(notebook, stat.st_uid, stat.st_gid)
+
+
 def test_release_fetch_submit_collect_as_students(exchange, monkeypatch, capsys):
     s, python, base = exchange
     for key, value in s.env().items():
@@ -76,7 +87,9 @@ def test_release_fetch_submit_collect_as_students(exchange, monkeypatch, capsys)
     first, second = s.students
     for student in s.students:
         nbgrader(s, python, student, "fetch_assignment", ASSIGNMENT)
-        assert Path(f"/home/{student}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb").exists()
+        notebook = Path(f"/home/{student}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+        assert notebook.exists()
+        mark(notebook, student)
         nbgrader(s, python, student, "submit", ASSIGNMENT)
 
     # inbound is write-only for students (nbgrader's 0733 + setgid): another's submission
@@ -116,3 +129,36 @@ def test_release_fetch_submit_collect_as_students(exchange, monkeypatch, capsys)
     found = collect_submissions(inbox / ASSIGNMENT, ASSIGNMENT, [f"{ASSIGNMENT}.ipynb"])
     assert sorted(sub.student for sub in found.submissions) == sorted(s.students)
     assert all(sub.timestamp for sub in found.submissions) and not found.problems
+
+
+def test_feedback_goes_back_and_each_student_fetches_only_their_own(exchange, monkeypatch,
+                                                                    capsys):
+    s, python, base = exchange
+    for key, value in s.env().items():
+        monkeypatch.setenv(key, value)
+    inbox = base / "inbox"
+    if not (inbox / ASSIGNMENT / "submitted").is_dir():
+        pytest.skip("needs the collect of the test before it")
+    grading = base / "grading"
+    assert main(["autograde", ASSIGNMENT, "--submissions", str(inbox / ASSIGNMENT),
+                 "--grading-dir", str(grading), "--jobs", "1"]) == 0
+    capsys.readouterr()
+    # written answers are not hand-graded here: --partial
+    assert main(["feedback", ASSIGNMENT, "--grading-dir", str(grading), "--partial",
+                 "--release", "--inbox", str(inbox)]) == 0
+    assert "released feedback of 2 student(s)" in capsys.readouterr().out
+    pages = list((s.exchange / "scored" / "feedback").glob("*.html"))
+    assert len(pages) == 2
+
+    for student in s.students:
+        nbgrader(s, python, student, "fetch_feedback", ASSIGNMENT)
+        fetched = list(Path(f"/home/{student}/{ASSIGNMENT}/feedback").rglob("*.html"))
+        assert len(fetched) == 1, fetched
+        text = fetched[0].read_text()
+        assert f"marker-{student}" in text
+        others = [o for o in s.students if o != student]
+        assert not any(f"marker-{o}" in text for o in others), "got another's feedback"
+    # the feedback folder cannot be listed by students
+    listing = as_user(s, python, s.students[0], "ls", str(s.exchange / "scored" / "feedback"),
+                      check=False)
+    assert listing.returncode != 0

@@ -81,3 +81,36 @@ def collect(s: Settings, assignment: str, inbox: Path) -> dict[str, Path]:
     submitted = target / "submitted"
     return {p.name: p / assignment for p in sorted(submitted.iterdir())
             if (p / assignment).is_dir()} if submitted.is_dir() else {}
+
+
+def release_feedback(s: Settings, assignment: str, made: dict[str, list[Path]],
+                     inbox: Path) -> list[str]:
+    """Put each student's feedback pages into the exchange (nbgrader's release_feedback),
+    where only that student finds them: nbgrader names each page by a hash of the student's
+    own submission secret, which ``inbox`` holds beside each collected submission. Returns the
+    students whose feedback was released."""
+    from nbgrader.exchange.default import ExchangeReleaseFeedback
+
+    collected = Path(inbox).expanduser().resolve() / assignment / "submitted"
+    released, missing = [], []
+    with tempfile.TemporaryDirectory(prefix="scored-feedback-") as tmp:
+        for student, pages in made.items():
+            source = collected / student / assignment
+            if not (source / "submission_secret.txt").exists():
+                missing.append(student)
+                continue
+            folder = Path(tmp) / "feedback" / student / assignment
+            folder.mkdir(parents=True)
+            for page in pages:
+                shutil.copyfile(page, folder / Path(page).name)
+            for name in ("timestamp.txt", "submission_secret.txt"):
+                shutil.copyfile(source / name, folder / name)
+            released.append(student)
+        if released:
+            _run(ExchangeReleaseFeedback, _config(s, Path(tmp), assignment))
+    if missing:
+        raise HubError(f"no collected submission in {collected} for {', '.join(missing)}: "
+                       "their feedback cannot be released through the exchange (it was "
+                       "written; hand it over another way, or collect with `course hub "
+                       "collect` and grade again).")
+    return released
