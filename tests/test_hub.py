@@ -199,3 +199,22 @@ def test_config_file_builds_the_documented_setup(tmp_path):
     assert c.Authenticator.allowed_users == {"ann", "bob", "instructor"}
     assert [svc["name"] for svc in c.JupyterHub.services] == ["idle-culler"]
     assert str(s.exchange) == str(tmp_path / "exchange")
+
+
+def test_release_and_collect_refuse_an_exchange_with_wrong_permissions(tmp_path, monkeypatch,
+                                                                       capsys):
+    from course.cli import main
+
+    s = quiet_settings(tmp_path)
+    for key, value in s.env().items():
+        monkeypatch.setenv(key, value)
+    assert main(["hub", "release", "concept-check"]) == 2
+    assert "does not exist; run `make hub`" in capsys.readouterr().err
+    s.exchange.mkdir()
+    s.exchange.chmod(0o755)
+    for command in (["hub", "release", "concept-check"],
+                    ["hub", "collect", "concept-check", "--inbox", str(tmp_path / "in")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "has mode 755" in err and "chmod 1777" in err and "Traceback" not in err
+    assert not (tmp_path / "in").exists()

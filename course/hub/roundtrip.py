@@ -48,6 +48,14 @@ def _run(cls, config) -> None:
         raise HubError(f"nbgrader's exchange refused: {error}") from None
 
 
+def _check_exchange(s: Settings) -> None:
+    from .exchange import check_exchange
+
+    problems = check_exchange(s)
+    if problems:
+        raise HubError("; ".join(problems))
+
+
 def release(s: Settings, layout, assignment: str) -> Path:
     """Put the student version (``exercises/ASSIGNMENT``) into the exchange's outbound."""
     from nbgrader.exchange.default import ExchangeReleaseAssignment
@@ -56,8 +64,7 @@ def release(s: Settings, layout, assignment: str) -> Path:
     source = layout.exercises / assignment
     if not source.is_dir():
         raise HubError(f"{source} does not exist; run `course release {assignment}` first.")
-    if not s.exchange.is_dir():
-        raise HubError(f"the exchange {s.exchange} does not exist; start the hub (`make hub`).")
+    _check_exchange(s)
     with tempfile.TemporaryDirectory(prefix="scored-release-") as tmp:
         shutil.copytree(source, Path(tmp) / "release" / assignment,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
@@ -73,6 +80,7 @@ def collect(s: Settings, assignment: str, inbox: Path) -> dict[str, Path]:
     submitted again (nbgrader's collect compares timestamps); nothing is deleted."""
     from nbgrader.exchange.default import ExchangeCollect
 
+    _check_exchange(s)
     inbox = Path(inbox).expanduser().resolve()
     target = inbox / assignment
     target.mkdir(parents=True, exist_ok=True)
