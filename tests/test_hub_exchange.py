@@ -162,3 +162,24 @@ def test_feedback_goes_back_and_each_student_fetches_only_their_own(exchange, mo
     listing = as_user(s, python, s.students[0], "ls", str(s.exchange / "scored" / "feedback"),
                       check=False)
     assert listing.returncode != 0
+
+
+def test_a_submission_after_the_collect_is_picked_up_by_the_next(exchange, monkeypatch,
+                                                                  capsys):
+    s, python, base = exchange
+    for key, value in s.env().items():
+        monkeypatch.setenv(key, value)
+    inbox = base / "inbox"
+    if not (inbox / ASSIGNMENT / "submitted").is_dir():
+        pytest.skip("needs the collect of the first test")
+    first, second = s.students
+    stamp = lambda who: (inbox / ASSIGNMENT / "submitted" / who / ASSIGNMENT /  # noqa: E731
+                         "timestamp.txt").read_text().strip()
+    before = {who: stamp(who) for who in s.students}
+    nbgrader(s, python, first, "submit", ASSIGNMENT)
+    assert main(["hub", "collect", ASSIGNMENT, "--inbox", str(inbox)]) == 0
+    assert stamp(first) > before[first]  # the later submission replaced the collected one
+    assert stamp(second) == before[second]
+    inbound = s.exchange / "scored" / "inbound"
+    assert len([p for p in inbound.iterdir() if p.name.startswith(f"{first}+")]) == 2, \
+        "the exchange keeps every submission"
