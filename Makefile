@@ -15,7 +15,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check
 # The notebook make lab opens first
 LAB_OPEN ?= lessons/00-welcome-cashless-china.ipynb
 
-.PHONY: lab test bench data venv clean site
+.PHONY: lab test bench data venv clean site hub hub-stop
 
 venv: $(STAMP)
 
@@ -61,3 +61,13 @@ node_modules: package.json package-lock.json
 # The course as a static web site, lessons run with their outputs: _build/site/index.html
 site: venv node_modules
 	$(BIN)/python docs/website/build.py $(SITE_ARGS)
+
+# The class server (docs/deploy.md): JupyterHub on http://127.0.0.1:$(HUB_PORT)/ with one Unix
+# user per student of the roster (or HUB_STUDENTS=a,b,c), nbgrader's exchange, as root on Linux.
+HUB_PORT ?= 8000
+HUB_STUDENTS ?=
+hub: venv node_modules
+	$(BIN)/course hub start --port $(HUB_PORT) $(if $(HUB_STUDENTS),--students $(HUB_STUDENTS),)
+
+hub-stop:
+	$(BIN)/course hub stop

@@ -160,6 +160,13 @@ def _cmd_feedback(args) -> int:
         from .grading.term.cli import zip_feedback
 
         print(f"wrote {zip_feedback(_grading_dir(args), args.assignment, made)}")
+    if args.release and made:
+        from .hub.roundtrip import release_feedback
+        from .hub.settings import from_env
+
+        students = release_feedback(from_env(), args.assignment, made, Path(args.inbox))
+        print(f"released feedback of {len(students)} student(s) into the exchange; each "
+              "fetches their own in the Assignments panel.")
     for problem in problems:
         print(f"  no feedback for {problem}", file=sys.stderr)
     return 1 if problems or (awaiting and not args.partial) else 0
@@ -322,6 +329,12 @@ def build_parser() -> argparse.ArgumentParser:
     feedback.add_argument("--student", action="append", metavar="ID",
                           help="only this student (repeatable)")
     feedback.add_argument("--grading-dir", metavar="DIR", help=grading_help)
+    feedback.add_argument("--release", action="store_true",
+                          help="also put each student's feedback into the class server's "
+                               "exchange (course hub; SCORED_HUB_* settings)")
+    feedback.add_argument("--inbox", default="~/scored-inbox",
+                          help="with --release: where `course hub collect` put the "
+                               "submissions (default: ~/scored-inbox)")
     feedback.set_defaults(func=_cmd_feedback)
 
     grades = sub.add_parser(
@@ -361,6 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .grading.term.cli import add_parsers  # roster, due, extend, regrade; --lms, --zip
 
     add_parsers(sub)
+    from .hub.cli import add_parsers as add_hub  # course hub start/stop
+
+    add_hub(sub)
     return parser
 
 

@@ -1,0 +1,105 @@
+"""``course hub``: the class server (``make hub`` and ``make hub-stop`` call these)."""
+
+from __future__ import annotations
+
+from .settings import from_env
+
+
+def _settings(args):
+    s = from_env()
+    if getattr(args, "port", None):
+        s.port = args.port
+    if getattr(args, "students", None):
+        s.students = [n.strip() for n in args.students.split(",") if n.strip()]
+    return s
+
+
+def cmd_start(args) -> int:
+    from .server import start
+    from .users import students_from_roster
+
+    s = _settings(args)
+    if not s.students:
+        from ..grading.layout import default_grading_dir
+
+        s.students = students_from_roster(args.grading_dir or default_grading_dir())
+    proc = start(s)
+    print(f"JupyterHub is running on {s.url}/ (pid {proc.pid}; log {s.state}/jupyterhub.log)")
+    print(f"  instructor (admin): {s.instructor}")
+    print(f"  students: {', '.join(s.students)}")
+    if s.auth == "native":
+        print(f"  each account picks its password at first login: {s.url}/hub/signup "
+              f"(the instructor authorizes sign-ups at {s.url}/hub/authorize)")
+    print(f"  exchange: {s.exchange}; each server capped at {s.memory} of address space "
+          "per process; stop everything with `make hub-stop`")
+    return 0
+
+
+def cmd_stop(args) -> int:
+    from .server import stop
+
+    s = _settings(args)
+    print("JupyterHub stopped." if stop(s) else f"no hub was running from {s.state}.")
+    return 0
+
+
+def _layout(args):
+    from ..grading.layout import find_layout
+
+    return find_layout(getattr(args, "root", None))
+
+
+def cmd_release(args) -> int:
+    from .roundtrip import release
+
+    path = release(_settings(args), _layout(args), args.assignment)
+    print(f"released {args.assignment} into the exchange: {path}; students fetch it in the "
+          "Assignments panel.")
+    return 0
+
+
+def cmd_collect(args) -> int:
+    from pathlib import Path
+
+    from .roundtrip import collect
+
+    inbox = Path(args.inbox).expanduser()
+    got = collect(_settings(args), args.assignment, inbox)
+    print(f"collected {len(got)} submission(s) of {args.assignment} into "
+          f"{inbox / args.assignment}")
+    for student, folder in got.items():
+        stamp = folder / "timestamp.txt"
+        when = stamp.read_text().strip() if stamp.exists() else "no timestamp"
+        print(f"  {student:<24} {when}")
+    print(f"grade them with: course autograde {args.assignment} --submissions "
+          f"{inbox / args.assignment}")
+    return 0
+
+
+def add_parsers(sub) -> None:
+    hub = sub.add_parser("hub", help="the class server: JupyterHub with nbgrader's exchange",
+                         description="Start or stop the course's JupyterHub (as root, on "
+                                     "Linux); settings come from SCORED_HUB_* variables, "
+                                     "see course/hub/settings.py.")
+    hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+    start = hub_sub.add_parser("start", help="set up accounts and the exchange, start the hub")
+    start.add_argument("--port", type=int, help="public port (default 8000)")
+    start.add_argument("--students", help="comma-separated Unix names (default: the roster)")
+    start.add_argument("--grading-dir", help="where the roster is (default: ~/scored-grading)")
+    start.set_defaults(func=cmd_start)
+    stop = hub_sub.add_parser("stop", help="stop the hub, its proxy and the users' servers")
+    stop.set_defaults(func=cmd_stop)
+    release = hub_sub.add_parser("release", help="put an assignment's student version into "
+                                 "the exchange (nbgrader's release_assignment)")
+    release.add_argument("assignment", metavar="ASSIGNMENT")
+    release.add_argument("--root", help="the course repository (default: this checkout)")
+    release.set_defaults(func=cmd_release)
+    collect = hub_sub.add_parser("collect", help="copy the submissions, with nbgrader's "
+                                 "timestamps, into an inbox outside the repository")
+    collect.add_argument("assignment", metavar="ASSIGNMENT")
+    collect.add_argument("--inbox", default="~/scored-inbox",
+                         help="where to put them (default: ~/scored-inbox)")
+    collect.set_defaults(func=cmd_collect)
+
+
+

@@ -1,0 +1,97 @@
+"""nbgrader's exchange folder, the config students' servers read, and the Python they run.
+
+nbgrader's shared-folder exchange wants its root writable by everyone (nbgrader's own
+``ensure_root`` sets 0777); we add the sticky bit so that no student can rename or remove the
+course's folder in it. nbgrader itself makes ``scored/outbound`` (0755), ``scored/inbound``
+(0733 + setgid: students may write but not list) and ``scored/feedback`` (0711).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from . import HubError
+from .settings import COURSE_ID, Settings
+
+ROOT_MODE = 0o1777
+
+
+def ensure_state(s: Settings) -> None:
+    """The hub's own folder: readable (not writable) by students, who read its etc/jupyter."""
+    s.state.mkdir(parents=True, exist_ok=True)
+    s.state.chmod(0o755)
+
+
+def ensure_exchange(s: Settings) -> Path:
+    s.exchange.mkdir(parents=True, exist_ok=True)
+    s.exchange.chmod(ROOT_MODE)
+    for parent in s.exchange.resolve().parents:
+        if not parent.stat().st_mode & stat.S_IXOTH:
+            raise HubError(f"students cannot reach the exchange {s.exchange}: {parent} is not "
+                           "searchable by others; put the exchange elsewhere "
+                           "(SCORED_HUB_EXCHANGE) or chmod o+x that folder.")
+    write_nbgrader_config(s)
+    return s.exchange
+
+
+def check_exchange(s: Settings) -> list[str]:
+    """What is wrong with the exchange's permissions, each with what to do (empty: fine)."""
+    problems = []
+    if not s.exchange.is_dir():
+        return [f"the exchange {s.exchange} does not exist; run `make hub` to make it."]
+    mode = stat.S_IMODE(s.exchange.stat().st_mode)
+    if mode & 0o777 != 0o777:
+        problems.append(f"the exchange {s.exchange} has mode {mode:o}; nbgrader needs it "
+                        f"writable by everyone: chmod {ROOT_MODE:o} {s.exchange}")
+    return problems
+
+
+def write_nbgrader_config(s: Settings) -> Path:
+    """etc/jupyter/nbgrader_config.py: the exchange root and course id, for every user."""
+    s.jupyter_config.mkdir(parents=True, exist_ok=True)
+    for folder in (s.state / "etc", s.jupyter_config):
+        folder.chmod(0o755)
+    path = s.jupyter_config / "nbgrader_config.py"
+    path.write_text("# Written by course.hub.exchange: nbgrader's exchange for the class server\n"
+                    "c = get_config()  # noqa: F821\n"
+                    f"c.Exchange.root = {str(s.exchange)!r}\n"
+                    f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
+                    f"c.Exchange.path_includes_course = False\n")
+    path.chmod(0o644)
+    return path
+
+
+def reachable_by_others(path: Path) -> bool:
+    """Whether a user other than root can reach ``path`` (every parent searchable)."""
+    path = Path(path).resolve()
+    return all(p.stat().st_mode & stat.S_IXOTH for p in [*path.parents, path])
+
+
+def ensure_user_python(s: Settings) -> str:
+    """A Python students' servers can run. When this one lives where students cannot reach
+    (pyenv under /root, mode 700), a venv of the system's Python 3 is made in the hub's folder
+    that loads this environment's packages (which must themselves be reachable)."""
+    if reachable_by_others(Path(sys.executable)):
+        return sys.executable
+    site = Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    site = site / "site-packages"
+    if not reachable_by_others(site):
+        raise HubError(f"students cannot reach this environment ({sys.prefix}); install the "
+                       "course into a folder every user can read, e.g. /opt/scored.")
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if not system.exists():
+        raise HubError(f"this Python ({sys.executable}) is not reachable by students and "
+                       f"{system} does not exist; install the course with a Python every "
+                       "user can run.")
+    env = s.state / "userenv"
+    if not (env / "bin" / "python").exists():
+        subprocess.run([str(system), "-m", "venv", "--without-pip", str(env)], check=True)
+    own = env / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    (own / "site-packages" / "scored-course.pth").write_text(
+        f"import site; site.addsitedir({str(site)!r})\n")
+    os.chmod(env, 0o755)
+    return str(env / "bin" / "python")

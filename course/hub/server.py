@@ -1,0 +1,145 @@
+"""Checks before starting, start and stop of the hub (``make hub``, ``make hub-stop``)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from . import HubError
+from .exchange import ensure_exchange, ensure_state, ensure_user_python
+from .settings import REPO, Settings, proxy_command
+from .users import check_names, ensure_users
+
+CONFIG = REPO / "deploy" / "hub" / "jupyterhub_config.py"
+
+
+def port_holder(port: int) -> str | None:
+    """Who listens on 127.0.0.1:port (``ss``'s process column), or None when it is free."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+            return None
+        except OSError:
+            pass
+    if shutil.which("ss"):
+        out = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True,
+                             text=True).stdout.strip()
+        if out:
+            return out.split()[-1]
+    return "another program"
+
+
+def preflight(s: Settings) -> None:
+    """Refuse, saying what to do, when the hub cannot start here."""
+    if platform.system() != "Linux":
+        raise HubError(f"the class server runs on Linux only (this is {platform.system()}): it "
+                       "makes one Unix user per student. Use a Linux server, or Kubernetes "
+                       "(docs/deploy.md).")
+    if os.geteuid() != 0:
+        raise HubError("the class server must be started as root (it creates the students' "
+                       "Unix users and starts their servers as them): run `sudo make hub`.")
+    for port, what in [(s.port, "the hub's public port"), (s.hub_port, "the hub's API port"),
+                       (s.proxy_api_port, "the proxy's API port")]:
+        holder = port_holder(port)
+        if holder:
+            raise HubError(f"port {port} ({what}) is taken by {holder}; stop that program "
+                           f"(`make hub-stop` if it is an earlier hub) or choose another port "
+                           f"with HUB_PORT=....")
+    proxy = proxy_command()[0]
+    if not (Path(proxy).exists() or shutil.which(proxy)):
+        raise HubError("configurable-http-proxy was not found: run `npm ci` in the repository "
+                       "(package.json pins it), or `npm install -g configurable-http-proxy`.")
+    if not shutil.which("prlimit"):
+        raise HubError("prlimit was not found (it caps each server's memory); install Debian's "
+                       "util-linux package.")
+
+
+def api_token(s: Settings) -> str:
+    if not s.token_file.exists():
+        s.token_file.write_text(secrets.token_hex(32))
+        s.token_file.chmod(0o600)
+    return s.token_file.read_text().strip()
+
+
+def answers(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+def start(s: Settings, *, wait: float = 60.0) -> subprocess.Popen:
+    """Set up (state folder, exchange, accounts) and start JupyterHub in the background;
+    return once its API answers. Its log is ``state/jupyterhub.log``."""
+    preflight(s)
+    check_names([*s.students, s.instructor])
+    ensure_state(s)
+    ensure_exchange(s)
+    ensure_user_python(s)
+    ensure_users([*s.students, s.instructor])
+    api_token(s)
+    log = open(s.state / "jupyterhub.log", "ab")
+    env = {**os.environ, **s.env(), "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)],
+                            cwd=s.state, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    log.close()
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise HubError(f"JupyterHub stopped at start (exit {proc.returncode}); the end of "
+                           f"its log:\n{tail(s.state / 'jupyterhub.log')}")
+        if answers(f"{s.url}/hub/api/"):
+            return proc
+        time.sleep(0.3)
+    stop(s)
+    raise HubError(f"JupyterHub did not answer on {s.url} within {wait:.0f} s; the end of its "
+                   f"log:\n{tail(s.state / 'jupyterhub.log')}")
+
+
+def tail(path: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def stop(s: Settings, *, wait: float = 20.0) -> bool:
+    """Stop the hub started from ``s.state`` (it stops the proxy and the users' servers);
+    return whether one was running."""
+    pid_file = s.state / "jupyterhub.pid"
+    try:
+        pid = int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return False
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pid_file.unlink(missing_ok=True)
+        return False
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)  # reap it when we started it (else it stays a zombie)
+        except ChildProcessError:
+            pass
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    return True
