@@ -223,6 +223,29 @@ def test_sandbox_arguments_hide_what_they_should(tmp_path):
     assert os.path.basename(argv[argv.index("--") + 2]) == "launch.py"
 
 
+def test_a_kernel_whose_grader_is_gone_does_not_start(tmp_path):
+    """A grader killed while bubblewrap was starting leaves bubblewrap orphaned before it can
+    ask for its own death signal; the launcher then finds its grader gone and exits, instead
+    of running a kernel nobody will stop (seen in CI as "kernels outlived their batch")."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    started = subprocess.run([sys.executable, str(sandbox.LAUNCHER), "--grader", str(gone.pid),
+                              "--", "-f", str(tmp_path / "kernel.json")],
+                             capture_output=True, text=True, timeout=60)
+    assert started.returncode == 1, started.stderr
+    assert f"the grader (process {gone.pid}) that started this kernel is gone" in started.stderr
+    assert not (tmp_path / "kernel.json").exists()
+    ask = ("import runpy, sys; alive = runpy.run_path(sys.argv[1])['_grader_alive']; "
+           "sys.exit(0 if alive(int(sys.argv[2])) else 3)")
+    for argv in ([sys.executable, "-c", ask],  # the grader's child (no sandbox), grandchild:
+                 ["sh", "-c", '"$0" "$@"; exit $?', sys.executable, "-c", ask]):
+        asked = subprocess.run([*argv, str(sandbox.LAUNCHER), str(os.getpid())], timeout=60)
+        assert asked.returncode == 0, argv
+    asked = subprocess.run([sys.executable, "-c", ask, str(sandbox.LAUNCHER), str(gone.pid)],
+                           timeout=60)
+    assert asked.returncode == 3
+
+
 @pytest.mark.parametrize("jobs", [1, 2, 5])
 def test_each_slot_takes_its_own_kernel_users_in_turn(tmp_path, jobs):
     """A slot's next kernel runs as the next of its users, never one another slot uses, so it

@@ -10,7 +10,9 @@ imported: inside the bubblewrap sandbox it is the first program, still root, and
    the limits hold and nothing beyond those folders is writable;
 3. asks to be killed when its parent dies, and has ipykernel's own parent poller end the
    kernel if its parent changes (so a killed grader leaves no kernel behind, even when the
-   death signal is lost);
+   death signal is lost); then checks that the grader that started it (``--grader PID``) is
+   still its ancestor, and exits if not: a grader killed while bubblewrap was starting left
+   bubblewrap orphaned before it could ask for its own death signal, and the kernel ran on;
 4. sends the kernel's stderr to ``kernel-stderr.log`` beside the connection file, where the
    grader reads why a kernel died (a ``MemoryError`` names the memory limit);
 5. runs ``ipykernel_launcher`` with the remaining arguments.
@@ -42,6 +44,27 @@ def _hand_over(path, uid):
             os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
 
 
+def _parent_of(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        text = stat.read()
+    return int(text[text.rindex(")") + 2:].split()[1])  # the field after the state
+
+
+def _grader_alive(grader, depth=4):
+    """Whether ``grader`` is this process's parent, or its parent's parent... (``depth`` up)."""
+    try:
+        pid = os.getpid()
+        for _ in range(depth):
+            pid = _parent_of(pid)
+            if pid == grader:
+                return True
+            if pid <= 1:
+                return False
+    except (OSError, ValueError, IndexError):
+        return True  # no /proc to ask (not Linux): the death signal and the poller must do
+    return False
+
+
 def main(argv):
     opts, kernel_args = _options(argv)
     for limit, key in ((resource.RLIMIT_AS, "mem"), (resource.RLIMIT_NPROC, "nproc"),
@@ -62,6 +85,10 @@ def main(argv):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+    if opts.get("grader") and not _grader_alive(opts["grader"]):
+        sys.stderr.write(f"the grader (process {opts['grader']}) that started this kernel is "
+                         "gone: not starting\n")
+        sys.exit(1)
     # ipykernel ends the kernel when its parent is no longer this one (bwrap, or the worker)
     os.environ["JPY_PARENT_PID"] = str(os.getppid())
     if "-f" in kernel_args:

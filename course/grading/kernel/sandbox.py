@@ -92,6 +92,9 @@ class SandboxSpec:
     #: grading command runs, so that the kernel imports exactly that package
     pythonpath: list[Path] = field(default_factory=list)
     memory_mb: int = DEFAULT_MEMORY_MB
+    #: The process that starts the kernel: the kernel exits at once if that process is no
+    #: longer its ancestor (it died while the sandbox was starting)
+    grader: int = field(default_factory=os.getpid)
     nproc: int = DEFAULT_NPROC
     fsize_mb: int = DEFAULT_FSIZE_MB
 
@@ -136,8 +139,9 @@ class SandboxSpec:
         for key, value in env.items():
             args += ["--setenv", key, value]
         args += ["--chdir", str(self.workdir), "--", python, str(LAUNCHER),
-                 "--uid", str(self.uid), "--mem", str(self.memory_mb * 2**20),
-                 "--nproc", str(self.nproc), "--fsize", str(self.fsize_mb * 2**20), "--"]
+                 "--uid", str(self.uid), "--grader", str(self.grader),
+                 "--mem", str(self.memory_mb * 2**20), "--nproc", str(self.nproc),
+                 "--fsize", str(self.fsize_mb * 2**20), "--"]
         return args
 
 
@@ -161,7 +165,8 @@ def _under(path: Path, folders) -> bool:
 
 def unsandboxed_argv(spec: SandboxSpec, python: str = sys.executable) -> list[str]:
     """The same launcher and limits without bubblewrap or a user change (``--no-sandbox``)."""
-    return [python, str(LAUNCHER), "--mem", str(spec.memory_mb * 2**20),
+    return [python, str(LAUNCHER), "--grader", str(spec.grader),
+            "--mem", str(spec.memory_mb * 2**20),
             "--fsize", str(spec.fsize_mb * 2**20), "--"]
 
 
