@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 import matplotlib as mpl
 import numpy as np
-import seaborn as sns
 from matplotlib.ticker import PercentFormatter
 
 from .dimensions import DIMENSIONS
@@ -73,7 +72,16 @@ def label(name: str) -> str:
     return LABELS.get(name, name.replace("_", " ").capitalize())
 
 
+def _seaborn():
+    """seaborn, imported on first use: it costs ~1 s (scipy.stats with it), and every grading
+    kernel imports ``course`` but none of the exercises draws with the course's style."""
+    import seaborn
+
+    return seaborn
+
+
 def _style_rc() -> dict:
+    sns = _seaborn()
     rc = {}
     rc.update(sns.axes_style("whitegrid"))
     rc.update(sns.plotting_context("notebook", font_scale=0.9))
@@ -84,7 +92,7 @@ def _style_rc() -> dict:
 
 def use_style() -> None:
     """Set the course's plot style for the whole notebook (seaborn, colour-blind palette)."""
-    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook", font_scale=0.9,
+    _seaborn().set_theme(style="whitegrid", palette=PALETTE, context="notebook", font_scale=0.9,
                   rc={"axes.titleweight": "bold", "figure.dpi": 90})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -123,3 +124,18 @@ def test_docstring_examples_run(path):
         parts.pop()
     outcome = doctest.testmod(importlib.import_module(".".join(parts)))
     assert outcome.failed == 0, path.name
+
+
+def test_importing_the_course_stays_light():
+    """Every grading kernel imports ``course``; seaborn (and scipy.stats with it) cost ~1 s
+    there and no exercise needs them, so they load when a plot style is first asked for."""
+    code = ("import sys, course; heavy = [m for m in ('seaborn', 'scipy.stats', 'ipywidgets') "
+            "if m in sys.modules]; course.plots.style_context; print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "", f"import course loads {out}"
+    code = ("import sys, course\nwith course.plots.style_context(): pass\n"
+            "print('seaborn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "True"
