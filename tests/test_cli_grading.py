@@ -214,3 +214,24 @@ def test_grading_folder_must_be_new_empty_or_ours(files, capsys):
     one_line_error(capsys, main(["feedback", PS1, "--grading-dir", str(stranger)]),
                    "is not a grading folder")
     assert sorted(p.name for p in stranger.iterdir()) == ["thesis.txt"]
+
+
+def test_the_command_skips_jsonschemas_iri_grammars_and_still_validates_notebooks():
+    """rfc3987_syntax costs ~0.7 s of every command at import; the command keeps it out, and
+    nbformat still rejects a notebook that breaks its schema."""
+    code = (
+        "import sys\n"
+        "from course.cli import skip_iri_grammars\n"
+        "skip_iri_grammars()\n"
+        "import nbformat\n"
+        "assert sys.modules.get('rfc3987_syntax') is None, 'rfc3987_syntax was loaded'\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')])\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['execution_count'] = 'one'\n"
+        "try:\n"
+        "    nbformat.validate(nb)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('rejected')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "rejected"
