@@ -26,7 +26,8 @@ def cmd_start(args) -> int:
     proc = start(s)
     print(f"JupyterHub is running on {s.url}/ (pid {proc.pid}; log {s.state}/jupyterhub.log)")
     print(f"  instructor (admin): {s.instructor}")
-    print(f"  students: {', '.join(s.students)}")
+    print(f"  students: {', '.join(s.students)} (each finds the lessons and exercises in "
+          "~/scored/; a copy a student changed is never replaced)")
     if s.auth == "native":
         print(f"  each account picks its password at first login: {s.url}/hub/signup "
               f"(the instructor authorizes sign-ups at {s.url}/hub/authorize)")

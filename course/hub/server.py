@@ -17,7 +17,7 @@ from pathlib import Path
 from . import HubError
 from .exchange import ensure_exchange, ensure_state, ensure_user_python
 from .settings import REPO, Settings, proxy_command
-from .users import check_names, ensure_users
+from .users import check_names, ensure_users, fill_homes
 
 CONFIG = REPO / "deploy" / "hub" / "jupyterhub_config.py"
 
@@ -79,15 +79,21 @@ def answers(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def start(s: Settings, *, wait: float = 60.0) -> subprocess.Popen:
-    """Set up (state folder, exchange, accounts) and start JupyterHub in the background;
-    return once its API answers. Its log is ``state/jupyterhub.log``."""
+def start(s: Settings, *, wait: float = 60.0, layout=None) -> subprocess.Popen:
+    """Set up (state folder, exchange, accounts, the students' copies of the lessons and
+    exercises from ``layout``, default the course found as ``course`` finds it) and start
+    JupyterHub in the background; return once its API answers. Its log is
+    ``state/jupyterhub.log``."""
+    from ..grading.layout import find_layout
+
     preflight(s)
     check_names([*s.students, s.instructor])
     ensure_state(s)
     ensure_exchange(s)
     ensure_user_python(s)
     ensure_users([*s.students, s.instructor])
+    for problem in fill_homes(s.students, layout or find_layout(None))[1]:
+        print(f"course hub: {problem}", file=sys.stderr)
     api_token(s)
     log = open(s.state / "jupyterhub.log", "ab")
     env = {**os.environ, **s.env(), "PYTHONPATH": str(REPO)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pwd
 import re
 import shutil
@@ -47,6 +48,50 @@ def ensure_users(names: list[str]) -> list[str]:
                            f"(mkhomedir_helper {name}) or remove the account and run again.")
         home.chmod(0o700)  # Debian's useradd leaves homes readable by everyone
     return created
+
+
+#: What each student finds in their home folder, under ``~/scored/``: the student edition's
+#: notebooks (assignments also come through the exchange, in the Assignments panel).
+HOME_FOLDERS = ("lessons", "exercises")
+
+
+def fill_homes(names: list[str], layout) -> tuple[dict[str, int], list[str]]:
+    """Copy the student edition's lessons and exercises into each student's ``~/scored/``;
+    return how many files each got, and what went wrong for whom (one student's home never
+    stops the others').
+
+    The copy runs as the student (``runuser``), so it can only write what the student could,
+    and it never replaces a file the student already has (``cp --no-clobber``): a notebook a
+    student has worked in is never overwritten. To start one afresh, they delete their copy.
+    """
+    import tempfile
+
+    from ..grading.authoring.bundle import TOP, student_members
+
+    members = [(name, path) for name, path in student_members(layout)
+               if path is not None and name.split("/")[1] in HOME_FOLDERS]
+    copied, problems = {}, []
+    with tempfile.TemporaryDirectory(prefix="scored-homes-") as tmp:
+        stage = Path(tmp)
+        stage.chmod(0o755)  # the students read it
+        for name, source in members:
+            target = stage / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        for folder in [stage / TOP, *(stage / TOP).rglob("*")]:
+            folder.chmod(0o755 if folder.is_dir() else 0o644)
+        for student in names:
+            home = Path(pwd.getpwnam(student).pw_dir)
+            new = [n for n, _ in members if not os.path.lexists(home / n)]
+            done = subprocess.run(["runuser", "-u", student, "--", "cp", "-R", "--no-clobber",
+                                   str(stage / TOP), str(home)], capture_output=True, text=True)
+            if done.returncode != 0:
+                problems.append(f"could not copy the lessons into {home}/{TOP} as {student}: "
+                                f"{done.stderr.strip()[:300]}; check that {home}/{TOP} is a "
+                                f"folder of {student}'s, then start the hub again")
+                continue
+            copied[student] = len(new)
+    return copied, problems
 
 
 def remove_users(names: list[str]) -> None:
