@@ -5,67 +5,25 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
-import socket
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from course.hub import HubError
 from course.hub.exchange import check_exchange
-from course.hub.server import preflight, start, stop
+from course.hub.server import preflight, start
 from course.hub.settings import Settings
-from course.hub.users import remove_users
+
+from .hub_support import PASSWORD, free_port, real, running_hub, token
 
 requests = pytest.importorskip("requests")
-
-needs_root = [
-    pytest.mark.slow,
-    pytest.mark.skipif(platform.system() != "Linux", reason="the class server runs on Linux"),
-    pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() != 0,
-                       reason="the hub test creates Unix users: run it as root"),
-    pytest.mark.skipif(not shutil.which("useradd"), reason="useradd is not installed"),
-]
-
-
-def real(test):
-    for mark in needs_root:
-        test = mark(test)
-    return test
-
-PASSWORD = "scored-test-pw"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def hub():
-    tag = uuid.uuid4().hex[:5]
-    students = [f"zs{tag}a", f"zs{tag}b"]
-    instructor = f"zi{tag}"
-    base = Path(tempfile.mkdtemp(prefix="scored-hub-"))
-    base.chmod(0o755)  # students must reach the exchange and the hub's etc/jupyter
-    s = Settings(state=base / "state", exchange=base / "exchange", port=free_port(),
-                 hub_port=free_port(), proxy_api_port=free_port(), auth="dummy",
-                 password=PASSWORD, instructor=instructor, students=students, memory="4G")
-    try:
-        start(s)
+    with running_hub(2) as s:
         yield s
-    finally:
-        stop(s)
-        remove_users([*students, instructor])
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def token(s: Settings) -> dict:
-    return {"Authorization": f"token {s.token_file.read_text().strip()}"}
 
 
 @real
