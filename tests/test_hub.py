@@ -176,3 +176,43 @@ def test_release_and_collect_refuse_an_exchange_with_wrong_permissions(tmp_path,
         err = capsys.readouterr().err
         assert "has mode 755" in err and "chmod 1777" in err and "Traceback" not in err
     assert not (tmp_path / "in").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_stop_ends_what_the_hub_left_running(tmp_path):
+    """A hub that dies before it has stopped its proxy and the users' servers (each in a
+    session of its own) leaves them running: stop() ends them too."""
+    import subprocess
+    import sys
+
+    from course.hub.server import stop
+
+    s = quiet_settings(tmp_path)
+    s.state.mkdir()
+    child_pid = tmp_path / "child.pid"
+    fake_hub = ("import subprocess, sys, time\n"
+                "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'],"
+                " start_new_session=True)\n"
+                f"open({str(child_pid)!r}, 'w').write(str(p.pid))\n"
+                "time.sleep(600)\n")
+    hub_proc = subprocess.Popen([sys.executable, "-c", fake_hub], start_new_session=True)
+    (s.state / "jupyterhub.pid").write_text(str(hub_proc.pid))
+    deadline = time.monotonic() + 20
+    while not (child_pid.exists() and child_pid.read_text()):
+        assert time.monotonic() < deadline, "the fake hub did not start its server"
+        time.sleep(0.1)
+    server = int(child_pid.read_text())
+    try:
+        assert stop(s) is True
+        assert hub_proc.poll() is not None
+        time.sleep(0.3)
+        state = Path(f"/proc/{server}/stat")
+        assert not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] == "Z", \
+            "the server the hub started outlived stop()"
+        assert not (s.state / "jupyterhub.pid").exists()
+    finally:
+        for pid in (server, hub_proc.pid):
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
