@@ -5,67 +5,25 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
-import socket
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from course.hub import HubError
 from course.hub.exchange import check_exchange
-from course.hub.server import preflight, start, stop
+from course.hub.server import preflight, start
 from course.hub.settings import Settings
-from course.hub.users import remove_users
+
+from .hub_support import PASSWORD, free_port, real, running_hub, token
 
 requests = pytest.importorskip("requests")
-
-needs_root = [
-    pytest.mark.slow,
-    pytest.mark.skipif(platform.system() != "Linux", reason="the class server runs on Linux"),
-    pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() != 0,
-                       reason="the hub test creates Unix users: run it as root"),
-    pytest.mark.skipif(not shutil.which("useradd"), reason="useradd is not installed"),
-]
-
-
-def real(test):
-    for mark in needs_root:
-        test = mark(test)
-    return test
-
-PASSWORD = "scored-test-pw"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def hub():
-    tag = uuid.uuid4().hex[:5]
-    students = [f"zs{tag}a", f"zs{tag}b"]
-    instructor = f"zi{tag}"
-    base = Path(tempfile.mkdtemp(prefix="scored-hub-"))
-    base.chmod(0o755)  # students must reach the exchange and the hub's etc/jupyter
-    s = Settings(state=base / "state", exchange=base / "exchange", port=free_port(),
-                 hub_port=free_port(), proxy_api_port=free_port(), auth="dummy",
-                 password=PASSWORD, instructor=instructor, students=students, memory="4G")
-    try:
-        start(s)
+    with running_hub(2) as s:
         yield s
-    finally:
-        stop(s)
-        remove_users([*students, instructor])
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def token(s: Settings) -> dict:
-    return {"Authorization": f"token {s.token_file.read_text().strip()}"}
 
 
 @real
@@ -218,3 +176,43 @@ def test_release_and_collect_refuse_an_exchange_with_wrong_permissions(tmp_path,
         err = capsys.readouterr().err
         assert "has mode 755" in err and "chmod 1777" in err and "Traceback" not in err
     assert not (tmp_path / "in").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_stop_ends_what_the_hub_left_running(tmp_path):
+    """A hub that dies before it has stopped its proxy and the users' servers (each in a
+    session of its own) leaves them running: stop() ends them too."""
+    import subprocess
+    import sys
+
+    from course.hub.server import stop
+
+    s = quiet_settings(tmp_path)
+    s.state.mkdir()
+    child_pid = tmp_path / "child.pid"
+    fake_hub = ("import subprocess, sys, time\n"
+                "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'],"
+                " start_new_session=True)\n"
+                f"open({str(child_pid)!r}, 'w').write(str(p.pid))\n"
+                "time.sleep(600)\n")
+    hub_proc = subprocess.Popen([sys.executable, "-c", fake_hub], start_new_session=True)
+    (s.state / "jupyterhub.pid").write_text(str(hub_proc.pid))
+    deadline = time.monotonic() + 20
+    while not (child_pid.exists() and child_pid.read_text()):
+        assert time.monotonic() < deadline, "the fake hub did not start its server"
+        time.sleep(0.1)
+    server = int(child_pid.read_text())
+    try:
+        assert stop(s) is True
+        assert hub_proc.poll() is not None
+        time.sleep(0.3)
+        state = Path(f"/proc/{server}/stat")
+        assert not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] == "Z", \
+            "the server the hub started outlived stop()"
+        assert not (s.state / "jupyterhub.pid").exists()
+    finally:
+        for pid in (server, hub_proc.pid):
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass

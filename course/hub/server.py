@@ -121,14 +121,62 @@ def tail(path: Path, lines: int = 20) -> str:
         return "(no log)"
 
 
-def stop(s: Settings, *, wait: float = 20.0) -> bool:
-    """Stop the hub started from ``s.state`` (it stops the proxy and the users' servers);
-    return whether one was running."""
+def descendants(pid: int) -> list[tuple[int, str]]:
+    """Every process under ``pid`` (by /proc's parent links), each with its start time, so
+    that a process id reused later is not taken for it."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append((int(entry.name), fields[19]))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child[0])
+    return found
+
+
+def _alive(pid: int, started: str) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return fields[19] == started and fields[0] != "Z"
+
+
+def _end(processes: list[tuple[int, str]], wait: float = 5.0) -> None:
+    """SIGTERM, then after ``wait`` seconds SIGKILL, each process still alive."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        left = [(p, t) for p, t in processes if _alive(p, t)]
+        for pid, _ in left:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + wait
+        while left and time.monotonic() < deadline:
+            left = [(p, t) for p, t in left if _alive(p, t)]
+            time.sleep(0.2)
+        if not left:
+            return
+
+
+def stop(s: Settings, *, wait: float = 40.0) -> bool:
+    """Stop the hub started from ``s.state``; return whether one was running.
+
+    The hub stops its proxy, services and the users' servers itself (a server gets up to 20 s:
+    SIGINT, SIGTERM, SIGKILL). Whatever of those is still running when the hub is gone (a hub
+    that had to be killed leaves them all, each in its own session) is ended here, so that no
+    server or kernel outlives the hub and the users can be removed."""
     pid_file = s.state / "jupyterhub.pid"
     try:
         pid = int(pid_file.read_text().strip())
     except (OSError, ValueError):
         return False
+    under = descendants(pid)  # the proxy, the services, the users' servers and their kernels
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
@@ -147,5 +195,10 @@ def stop(s: Settings, *, wait: float = 20.0) -> bool:
         time.sleep(0.2)
     else:
         os.killpg(pid, signal.SIGKILL)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+    _end(under)
     pid_file.unlink(missing_ok=True)
     return True
