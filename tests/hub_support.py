@@ -48,10 +48,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_hub(students: int = 2, *, memory: str = "4G"):
+def running_hub(students: int = 2, *, memory: str = "4G", auth: str = "dummy"):
     """Start the hub with ``students`` throwaway students and an instructor (random names,
     ``zs<tag>a``, ``zs<tag>b``, ...; ``zi<tag>``), the dummy authenticator with
-    :data:`PASSWORD`; yield its :class:`Settings`. Its state and exchange live in a temporary
+    :data:`PASSWORD` (or ``auth="native"``, the default of ``make hub``: accounts sign up
+    first); yield its :class:`Settings`. Its state and exchange live in a temporary
     folder, ``settings.state.parent``, removed with the users and the hub afterwards."""
     tag = uuid.uuid4().hex[:5]
     names = [f"zs{tag}{chr(ord('a') + i)}" for i in range(students)]
@@ -59,7 +60,7 @@ def running_hub(students: int = 2, *, memory: str = "4G"):
     base = Path(tempfile.mkdtemp(prefix="scored-hub-"))
     base.chmod(0o755)  # students must reach the exchange and the hub's etc/jupyter
     s = Settings(state=base / "state", exchange=base / "exchange", port=free_port(),
-                 hub_port=free_port(), proxy_api_port=free_port(), auth="dummy",
+                 hub_port=free_port(), proxy_api_port=free_port(), auth=auth,
                  password=PASSWORD, instructor=instructor, students=names, memory=memory)
     try:
         start(s)
@@ -73,3 +74,18 @@ def running_hub(students: int = 2, *, memory: str = "4G"):
 def token(s: Settings) -> dict:
     """The header of the hub's API token (the ``scored`` service)."""
     return {"Authorization": f"token {s.token_file.read_text().strip()}"}
+
+
+def login(s: Settings, user: str, password: str):
+    """Log in through the hub's login page (with its xsrf cookie); return the session and
+    the reply (302 on success), not following the redirect."""
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{s.url}/hub/login", timeout=10)
+    assert page.status_code == 200
+    xsrf = session.cookies.get("_xsrf")
+    assert xsrf, "the login page set no _xsrf cookie"
+    reply = session.post(f"{s.url}/hub/login?next=", timeout=30, allow_redirects=False,
+                         data={"username": user, "password": password, "_xsrf": xsrf})
+    return session, reply

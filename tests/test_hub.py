@@ -15,7 +15,7 @@ from course.hub.exchange import check_exchange
 from course.hub.server import preflight, start
 from course.hub.settings import Settings
 
-from .hub_support import PASSWORD, free_port, real, running_hub, token
+from .hub_support import PASSWORD, free_port, login, real, running_hub, token
 
 requests = pytest.importorskip("requests")
 
@@ -38,17 +38,6 @@ def test_hub_api_answers_and_knows_the_accounts(hub):
     assert names[hub.instructor]["admin"] and not names[hub.students[0]]["admin"]
     assert not check_exchange(hub)
     assert (hub.exchange.stat().st_mode & 0o7777) == 0o1777
-
-
-def login(s: Settings, user: str, password: str) -> tuple[requests.Session, requests.Response]:
-    session = requests.Session()
-    page = session.get(f"{s.url}/hub/login", timeout=10)
-    assert page.status_code == 200
-    xsrf = session.cookies.get("_xsrf")
-    assert xsrf, "the login page set no _xsrf cookie"
-    reply = session.post(f"{s.url}/hub/login?next=", timeout=30, allow_redirects=False,
-                         data={"username": user, "password": password, "_xsrf": xsrf})
-    return session, reply
 
 
 @real
@@ -151,7 +140,8 @@ def test_config_file_builds_the_documented_setup(tmp_path):
                   "SCORED_HUB_STUDENTS": "ann,bob", "SCORED_HUB_MEMORY": "1G"})
     c = Config()
     configure(c, s)
-    assert c.JupyterHub.authenticator_class == "native"  # native by default, dummy for tests
+    # nativeauthenticator by default (course.hub.native makes its login work on JupyterHub 6)
+    assert c.JupyterHub.authenticator_class == "course.hub.native.CourseNativeAuthenticator"
     assert c.JupyterHub.spawner_class == "localprocess"
     assert c.Spawner.cmd[:2] == ["prlimit", f"--as={1 << 30}"]
     assert c.Authenticator.allowed_users == {"ann", "bob", "instructor"}

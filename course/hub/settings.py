@@ -103,7 +103,8 @@ def configure(c, s: Settings) -> None:
         c.JupyterHub.authenticator_class = "dummy"
         c.DummyAuthenticator.password = s.password
     else:
-        c.JupyterHub.authenticator_class = "native"
+        # nativeauthenticator, with a login page that works on JupyterHub 6 (course.hub.native)
+        c.JupyterHub.authenticator_class = "course.hub.native.CourseNativeAuthenticator"
         c.NativeAuthenticator.open_signup = False
         c.NativeAuthenticator.minimum_password_length = 8
     c.Authenticator.allowed_users = users
