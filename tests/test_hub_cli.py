@@ -1,0 +1,74 @@
+"""`make hub` / `course hub start` and `make hub-stop` as an instructor runs them: the hub on
+127.0.0.1:8000, the URL and the accounts printed, everything stopped afterwards."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from course.hub.server import answers
+from course.hub.users import remove_users
+
+from .hub_support import free_port, real
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = str(Path(sys.executable).parent / "course")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:  # free to listen on (a closed connection may linger)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def test_make_hub_runs_course_hub_start_on_port_8000():
+    dry = subprocess.run(["make", "-n", "hub", "HUB_STUDENTS=ann,bob"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    assert "course hub start --port 8000 --students ann,bob" in dry
+    dry = subprocess.run(["make", "-n", "hub-stop"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    assert "course hub stop" in dry
+
+
+@real
+@pytest.mark.skipif(not _port_free(8000), reason="port 8000 is in use here; the hub tests on "
+                    "free ports cover the rest")
+def test_course_hub_start_prints_the_url_and_accounts_and_stop_ends_it():
+    tag = uuid.uuid4().hex[:5]
+    students, instructor = [f"zc{tag}a", f"zc{tag}b"], f"zci{tag}"
+    base = Path(tempfile.mkdtemp(prefix="scored-hubcli-"))
+    base.chmod(0o755)
+    env = {**os.environ, "SCORED_HUB_STATE": str(base / "state"),
+           "SCORED_HUB_EXCHANGE": str(base / "exchange"), "SCORED_HUB_INSTRUCTOR": instructor,
+           "SCORED_HUB_HUB_PORT": str(free_port()),
+           "SCORED_HUB_PROXY_API_PORT": str(free_port())}
+    try:
+        started = subprocess.run([COURSE, "hub", "start", "--students", ",".join(students)],
+                                 env=env, capture_output=True, text=True, timeout=120)
+        assert started.returncode == 0, started.stdout + started.stderr
+        out = started.stdout
+        assert "JupyterHub is running on http://127.0.0.1:8000/" in out, out
+        assert f"instructor (admin): {instructor}" in out and ", ".join(students) in out, out
+        assert "http://127.0.0.1:8000/hub/signup" in out, out  # the default login: sign up
+        assert answers("http://127.0.0.1:8000/hub/api/")
+        again = subprocess.run([COURSE, "hub", "start", "--students", students[0]], env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert again.returncode == 2 and "port 8000" in again.stderr, again.stderr
+    finally:
+        stopped = subprocess.run([COURSE, "hub", "stop"], env=env, capture_output=True,
+                                 text=True, timeout=120)
+        remove_users([*students, instructor])
+        subprocess.run(["rm", "-rf", str(base)])
+    assert stopped.returncode == 0 and "JupyterHub stopped." in stopped.stdout, stopped.stdout
+    assert not answers("http://127.0.0.1:8000/hub/api/") and _port_free(8000)
