@@ -317,3 +317,29 @@ def test_an_interrupted_sandboxed_kernel_lives_on(tmp_path, monkeypatch, mode):
         client.stop_channels()
         km.shutdown_kernel(now=True)
 
+
+
+def test_a_cell_that_would_not_stop_is_graded_once_more(tmp_path, monkeypatch):
+    """On a loaded machine a kernel sometimes misses the interrupt at the time limit; the job
+    is graded once more, and only a second "would not stop" stands (an answer that really
+    ignores interrupts ignores them again)."""
+    from course.grading.autograde import worker
+    from course.grading.autograde.protocol import Job, Result
+
+    job = Job(id="00001", assignment=PS1, student="ann", files=(), source=str(tmp_path),
+              course_root=str(tmp_path), scratch=str(tmp_path))
+    stuck = Result(job.id, job.student, error=f"a cell ran past the 60 s limit and {worker.STUCK}")
+    for second, expected in ((Result(job.id, job.student), None), (stuck, stuck.error)):
+        calls = []
+
+        def grade(job, workdir, answers=[stuck, second]):
+            calls.append(workdir)
+            return answers[len(calls) - 1]
+
+        monkeypatch.setattr(worker, "_grade", grade)
+        result = worker.grade_job(job)
+        assert len(calls) == 2 and result.error == expected
+    once = []
+    monkeypatch.setattr(worker, "_grade", lambda job, workdir: once.append(1) or Result(
+        job.id, job.student, error="NameError: x"))
+    assert worker.grade_job(job).error == "NameError: x" and once == [1]  # the student's own
