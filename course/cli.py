@@ -57,43 +57,10 @@ def _grading_dir(args) -> Path:
     return Path(args.grading_dir).expanduser() if args.grading_dir else default_grading_dir()
 
 
-def _print_check(check) -> None:
-    print(f"  {'ok  ' if check.ok else 'FAIL'}  {check.name}", flush=True)
-    for detail in check.details:
-        print(f"          - {detail}", flush=True)
-
-
-def _run_gate(layout, assignments, jobs: int | None = None) -> int:
-    from .grading.authoring.gate import default_jobs, run_gate
-    from .grading.kernel.sandbox import sandbox_problem
-    from .grading.layout import GradingError
-
-    if jobs is not None and jobs < 1:
-        raise GradingError("--jobs must be at least 1.")
-    problem = sandbox_problem()
-    print(f"gate: grading {jobs or default_jobs()} at a time, as course autograde does "
-          f"(guarded; {'sandboxed' if not problem else 'NOT sandboxed: ' + problem})",
-          flush=True)
-
-    current = [None]
-
-    def emit(check):
-        if check.assignment != current[0]:
-            current[0] = check.assignment
-            print(check.assignment, flush=True)
-        _print_check(check)
-
-    result = run_gate(layout, assignments or None, emit=emit, jobs=jobs, progress=True)
-    if result.ok:
-        print(f"gate passed: {len(result.checks)} checks in {result.seconds:.1f} s")
-        return 0
-    print(f"gate FAILED: {len(result.failures)} of {len(result.checks)} checks "
-          f"({result.seconds:.1f} s)")
-    return 1
-
-
 def _cmd_gate(args) -> int:
-    return _run_gate(_layout(args), args.assignments, args.jobs)
+    from .grading.authoring.console import print_gate
+
+    return print_gate(_layout(args), args.assignments, args.jobs)
 
 
 def _cmd_release(args) -> int:
@@ -107,7 +74,9 @@ def _cmd_release(args) -> int:
         print(f"removed exercises/{name} (no source in solutions/)")
     if args.no_gate:
         return 0
-    return _run_gate(layout, args.assignments, args.jobs)
+    from .grading.authoring.console import print_gate
+
+    return print_gate(layout, args.assignments, args.jobs)
 
 
 def _cmd_autograde(args) -> int:

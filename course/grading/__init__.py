@@ -9,7 +9,7 @@ nbtools         helpers the exercise test cells use (``quiet``, ``borrowed``); l
 layout          where things are: which course folder, its assignments, the grading folder
 notebooks       reading notebooks: graded cells, secret text, canonical JSON
 workspace       nbgrader course directories (temporary or the instructor's) over NbGraderAPI
-authoring/      lint, wrong_answers, release, gate, bundle: making exercises and proving them
+authoring/      lint, wrong_answers, release, gate, console, bundle: making and proving exercises
 autograde/      collect, protocol, pool, worker, store, batch, classroom, check: grading
 kernel/         sandbox, launch, guard, kernel_guard: the kernel a submission runs in
 results/        reports, grades, feedback: what grading gave, for people to read
