@@ -85,9 +85,9 @@ def start(s: Settings, *, wait: float = 60.0) -> subprocess.Popen:
     preflight(s)
     check_names([*s.students, s.instructor])
     ensure_state(s)
+    ensure_users([*s.students, s.instructor])  # first: the grading folder is in a home folder
     ensure_exchange(s)
     ensure_user_python(s)
-    ensure_users([*s.students, s.instructor])
     api_token(s)
     log = open(s.state / "jupyterhub.log", "ab")
     env = {**os.environ, **s.env(), "PYTHONPATH": str(REPO)}
