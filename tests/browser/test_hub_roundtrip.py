@@ -272,6 +272,8 @@ def formgrader_shows_the_gradebook(instructor: Student, students: list[Student],
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Nbgrader$")).click()
     page.locator('.lm-Menu-item[data-command="nbgrader:open-formgrader"]').click()
     page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="Formgrader").wait_for()
+    page.locator("#jp-main-dock-panel iframe").first.wait_for(state="attached")
+    page.wait_for_timeout(3_000)  # what the panel's frame then shows (a picture, not a check)
     shots(page, "hub-08-instructor-formgrader-tab")
     # The formgrader's own page, in the tab itself: inside JupyterLab's panel the frame is
     # refused here ("127.0.0.1 refused to connect", see the report)
