@@ -206,3 +206,50 @@ def test_stop_ends_what_the_hub_left_running(tmp_path):
                 os.kill(pid, 9)
             except ProcessLookupError:
                 pass
+
+
+def test_formgrader_is_the_instructors_only(tmp_path):
+    """Students' servers read a settings folder that turns nbgrader's instructor tools off;
+    the instructor's points the formgrader at the grading folder."""
+    import json
+    from types import SimpleNamespace
+
+    from traitlets.config import Config
+
+    from course.hub.exchange import write_nbgrader_config
+    from course.hub.settings import configure
+
+    s = quiet_settings(tmp_path)
+    s.instructor, s.students = "teach", ["ann"]
+    s.grading = tmp_path / "grading"
+    write_nbgrader_config(s)
+    c = Config()
+    configure(c, s)
+    path_of = c.Spawner.environment["JUPYTER_CONFIG_PATH"]
+    as_user = lambda name: path_of(SimpleNamespace(user=SimpleNamespace(name=name)))  # noqa: E731
+    assert as_user("ann").split(":")[0] == str(s.jupyter_config)
+    assert as_user("teach").split(":")[0] == str(s.instructor_config)
+    server = json.loads((s.jupyter_config / "jupyter_server_config.d" /
+                         "scored-students.json").read_text())
+    assert server["ServerApp"]["jpserver_extensions"][
+        "nbgrader.server_extensions.formgrader"] is False
+    lab = json.loads((s.jupyter_config / "labconfig" / "page_config.json").read_text())
+    assert lab["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    assert not (s.instructor_config / "labconfig").exists()
+    # the instructor's nbgrader config: the exchange and the grading folder's own settings
+    from traitlets.config.loader import PyFileConfigLoader
+
+    s.grading.mkdir()
+    (s.grading / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.db_url = 'sqlite:////somewhere/gradebook.db'\n")
+    loaded = PyFileConfigLoader("nbgrader_config.py", path=str(s.instructor_config)).load_config()
+    assert loaded.CourseDirectory.root == str(s.grading)
+    assert loaded.CourseDirectory.db_url == "sqlite:////somewhere/gradebook.db"
+    assert loaded.Exchange.root == str(s.exchange)
+    assert from_env_round_trip(s).grading == s.grading
+
+
+def from_env_round_trip(s: Settings) -> Settings:
+    from course.hub.settings import from_env
+
+    return from_env(s.env())

@@ -8,6 +8,7 @@ course's folder in it. nbgrader itself makes ``scored/outbound`` (0755), ``score
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -50,18 +51,56 @@ def check_exchange(s: Settings) -> list[str]:
     return problems
 
 
+#: What students' servers leave out: nbgrader's instructor tools (formgrader, course list,
+#: create assignment). A student could turn them back on in their own settings, but they show
+#: nothing without the instructor's files, which a student cannot read.
+STUDENT_SERVER_EXTENSIONS = {"nbgrader.server_extensions.formgrader": False,
+                             "nbgrader.server_extensions.course_list": False}
+STUDENT_LAB_DISABLED = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
+                        "@jupyter/nbgrader:create-assignment"]
+
+
+def _exchange_lines(s: Settings) -> str:
+    return ("c = get_config()  # noqa: F821\n"
+            f"c.Exchange.root = {str(s.exchange)!r}\n"
+            f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
+            "c.Exchange.path_includes_course = False\n")
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o755)
+    path.write_text(text)
+    path.chmod(0o644)
+    return path
+
+
 def write_nbgrader_config(s: Settings) -> Path:
-    """etc/jupyter/nbgrader_config.py: the exchange root and course id, for every user."""
+    """The students' settings folder (etc/jupyter: the exchange root and course id, the
+    instructor's tools off) and the instructor's (etc/jupyter-instructor: the exchange, and
+    the grading folder for the formgrader)."""
     s.jupyter_config.mkdir(parents=True, exist_ok=True)
     for folder in (s.state / "etc", s.jupyter_config):
         folder.chmod(0o755)
-    path = s.jupyter_config / "nbgrader_config.py"
-    path.write_text("# Written by course.hub.exchange: nbgrader's exchange for the class server\n"
-                    "c = get_config()  # noqa: F821\n"
-                    f"c.Exchange.root = {str(s.exchange)!r}\n"
-                    f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
-                    f"c.Exchange.path_includes_course = False\n")
-    path.chmod(0o644)
+    path = _write(s.jupyter_config / "nbgrader_config.py",
+                  "# Written by course.hub.exchange: nbgrader's exchange for the class server\n"
+                  + _exchange_lines(s))
+    _write(s.jupyter_config / "jupyter_server_config.d" / "scored-students.json",
+           json.dumps({"ServerApp": {"jpserver_extensions": STUDENT_SERVER_EXTENSIONS}},
+                      indent=1))
+    _write(s.jupyter_config / "labconfig" / "page_config.json",
+           json.dumps({"disabledExtensions": {name: True for name in STUDENT_LAB_DISABLED}},
+                      indent=1))
+    grading = str(s.grading_dir)
+    _write(s.instructor_config / "nbgrader_config.py",
+           "# Written by course.hub.exchange: the instructor's server, nbgrader's exchange and\n"
+           "# the grading folder of `course autograde --grading-dir` for the formgrader\n"
+           "import os\n\n" + _exchange_lines(s) +
+           f"grading = {grading!r}\n"
+           "for name in ('course_config.py', 'nbgrader_config.py'):  # written by autograde\n"
+           "    if os.path.isfile(os.path.join(grading, name)):\n"
+           "        load_subconfig(os.path.join(grading, name))  # noqa: F821\n"
+           "c.CourseDirectory.root = grading\n")
     return path
 
 

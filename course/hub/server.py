@@ -89,9 +89,9 @@ def start(s: Settings, *, wait: float = 60.0, layout=None) -> subprocess.Popen:
     preflight(s)
     check_names([*s.students, s.instructor])
     ensure_state(s)
+    ensure_users([*s.students, s.instructor])  # first: the grading folder is in a home folder
     ensure_exchange(s)
     ensure_user_python(s)
-    ensure_users([*s.students, s.instructor])
     for problem in fill_homes(s.students, layout or find_layout(None))[1]:
         print(f"course hub: {problem}", file=sys.stderr)
     api_token(s)

@@ -29,6 +29,7 @@ class Settings:
     students: list[str] = field(default_factory=list)
     memory: str = "2G"            # per server: prlimit --as (address space of each process)
     cull_after: int = 3600        # seconds idle before a server is stopped
+    grading: Path | None = None   # the grading folder the instructor's formgrader shows
 
     @property
     def url(self) -> str:
@@ -38,6 +39,26 @@ class Settings:
     def jupyter_config(self) -> Path:
         """The folder students' servers read nbgrader's exchange settings from."""
         return self.state / "etc" / "jupyter"
+
+    @property
+    def instructor_config(self) -> Path:
+        """The folder the instructor's server reads nbgrader's settings from: the exchange and
+        the grading folder, for the formgrader."""
+        return self.state / "etc" / "jupyter-instructor"
+
+    @property
+    def grading_dir(self) -> Path:
+        """``course autograde --grading-dir`` for the class: by default scored-grading in the
+        instructor's home folder (the formgrader only shows folders under its server's root)."""
+        if self.grading is not None:
+            return self.grading
+        import pwd
+
+        try:
+            home = Path(pwd.getpwnam(self.instructor).pw_dir)
+        except KeyError:
+            home = Path("/home") / self.instructor
+        return home / "scored-grading"
 
     @property
     def token_file(self) -> Path:
@@ -53,6 +74,7 @@ class Settings:
             "SCORED_HUB_INSTRUCTOR": self.instructor,
             "SCORED_HUB_STUDENTS": ",".join(self.students),
             "SCORED_HUB_MEMORY": self.memory, "SCORED_HUB_CULL_AFTER": str(self.cull_after),
+            **({"SCORED_HUB_GRADING": str(self.grading)} if self.grading else {}),
         }
 
 
@@ -71,6 +93,8 @@ def from_env(environ=None) -> Settings:
         students=[s for s in e.get("SCORED_HUB_STUDENTS", "").split(",") if s],
         memory=e.get("SCORED_HUB_MEMORY", "2G"),
         cull_after=int(e.get("SCORED_HUB_CULL_AFTER", "3600")),
+        grading=Path(e["SCORED_HUB_GRADING"]).expanduser() if e.get("SCORED_HUB_GRADING")
+        else None,
     )
 
 
@@ -116,9 +140,11 @@ def configure(c, s: Settings) -> None:
                      user_python(s), "-m", "jupyterhub.singleuser"]
     c.Spawner.default_url = "/lab"
     # nbgrader's exchange settings first, then this environment's own Jupyter config and data
-    # (JupyterLab, nbgrader's extensions), which a shim Python would not find by itself
+    # (JupyterLab, nbgrader's extensions), which a shim Python would not find by itself. The
+    # students' folder also turns the formgrader and the course tools off; the instructor's
+    # points the formgrader at the grading folder.
     c.Spawner.environment = {
-        "JUPYTER_CONFIG_PATH": f"{s.jupyter_config}:{Path(sys.prefix) / 'etc' / 'jupyter'}",
+        "JUPYTER_CONFIG_PATH": lambda spawner: jupyter_config_path(s, spawner.user.name),
         "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter"),
     }
     c.Spawner.start_timeout = 60
@@ -136,6 +162,13 @@ def configure(c, s: Settings) -> None:
                       "admin:servers", "list:users", "read:users", "read:servers"]})
     c.JupyterHub.services = services
     c.JupyterHub.load_roles = roles
+
+
+def jupyter_config_path(s: Settings, user: str) -> str:
+    """JUPYTER_CONFIG_PATH of ``user``'s server: the instructor's or the students' settings
+    first, then this environment's."""
+    own = s.instructor_config if user == s.instructor else s.jupyter_config
+    return f"{own}:{Path(sys.prefix) / 'etc' / 'jupyter'}"
 
 
 def _bytes(size: str) -> int:
