@@ -3,6 +3,7 @@ the test authenticator; a student logs in through the login page and gets a runn
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import shutil
@@ -45,16 +46,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def hub():
-    tag = uuid.uuid4().hex[:5]
-    students = [f"zs{tag}a", f"zs{tag}b"]
-    instructor = f"zi{tag}"
+@contextlib.contextmanager
+def running_hub(students: list[str], instructor: str, **settings):
+    """A hub and its proxy started for real on free ports, in a temporary folder; stopped,
+    its Unix users removed and its folder deleted afterwards (even on failure)."""
     base = Path(tempfile.mkdtemp(prefix="scored-hub-"))
     base.chmod(0o755)  # students must reach the exchange and the hub's etc/jupyter
+    settings = {"memory": "4G", **settings}
     s = Settings(state=base / "state", exchange=base / "exchange", port=free_port(),
                  hub_port=free_port(), proxy_api_port=free_port(), auth="dummy",
-                 password=PASSWORD, instructor=instructor, students=students, memory="4G")
+                 password=PASSWORD, instructor=instructor, students=students, **settings)
     try:
         start(s)
         yield s
@@ -62,6 +63,13 @@ def hub():
         stop(s)
         remove_users([*students, instructor])
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def hub():
+    tag = uuid.uuid4().hex[:5]
+    with running_hub([f"zs{tag}a", f"zs{tag}b"], f"zi{tag}") as s:
+        yield s
 
 
 def token(s: Settings) -> dict:
