@@ -48,15 +48,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_hub(students: int = 2, *, memory: str = "4G", auth: str = "dummy"):
+def running_hub(students: int | list[str] = 2, *, memory: str = "4G", auth: str = "dummy",
+                instructor: str | None = None):
     """Start the hub with ``students`` throwaway students and an instructor (random names,
     ``zs<tag>a``, ``zs<tag>b``, ...; ``zi<tag>``), the dummy authenticator with
     :data:`PASSWORD` (or ``auth="native"``, the default of ``make hub``: accounts sign up
-    first); yield its :class:`Settings`. Its state and exchange live in a temporary
-    folder, ``settings.state.parent``, removed with the users and the hub afterwards."""
+    first); yield its :class:`Settings`. ``students`` may also be the list of names. Its
+    state and exchange live in a temporary folder, ``settings.state.parent``, removed with
+    the users and the hub afterwards."""
     tag = uuid.uuid4().hex[:5]
-    names = [f"zs{tag}{chr(ord('a') + i)}" for i in range(students)]
-    instructor = f"zi{tag}"
+    names = list(students) if not isinstance(students, int) else \
+        [f"zs{tag}{chr(ord('a') + i)}" for i in range(students)]
+    instructor = instructor or f"zi{tag}"
     base = Path(tempfile.mkdtemp(prefix="scored-hub-"))
     base.chmod(0o755)  # students must reach the exchange and the hub's etc/jupyter
     s = Settings(state=base / "state", exchange=base / "exchange", port=free_port(),

@@ -1,0 +1,115 @@
+"""Load on the class server (issue 13, item 4): 30 students fetch and submit ps1 at once with
+nbgrader's own commands, each as their own Unix user, while the hub started for real keeps
+answering its API; the collect then holds all 30, each with its own timestamp and notebook."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from course.cli import main
+from course.hub.exchange import ensure_user_python
+
+from .hub_support import needs_root, running_hub
+from .test_hub_exchange import mark, nbgrader
+
+requests = pytest.importorskip("requests")
+
+pytestmark = needs_root
+
+ASSIGNMENT = "ps1-build-the-score"
+STUDENTS = 30
+WORST_API_SECONDS = 1.0
+
+
+class Poller(threading.Thread):
+    """GET /hub/api/ over and over until stopped; keeps every latency (a failed or timed-out
+    request counts as its time, at least the timeout)."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        self.url, self.latencies, self.failures = url, [], []
+        self.halt = threading.Event()
+
+    def run(self):
+        while not self.halt.is_set():
+            began = time.monotonic()
+            try:
+                reply = requests.get(self.url, timeout=5)
+                if reply.status_code != 200:
+                    self.failures.append(f"HTTP {reply.status_code}")
+            except requests.RequestException as error:
+                self.failures.append(repr(error))
+            self.latencies.append(time.monotonic() - began)
+            self.halt.wait(0.1)
+
+
+@pytest.fixture(scope="module")
+def crowded_hub():
+    tag = uuid.uuid4().hex[:4]
+    students = [f"zl{tag}{i:02d}" for i in range(STUDENTS)]
+    with running_hub(students, instructor=f"zi{tag}") as s:
+        yield s
+
+
+def test_thirty_students_submit_at_once_and_the_collect_gets_each_their_own(
+        crowded_hub, monkeypatch, capsys, tmp_path):
+    s = crowded_hub
+    for key, value in s.env().items():
+        monkeypatch.setenv(key, value)
+    python = ensure_user_python(s)
+    assert main(["hub", "release", ASSIGNMENT]) == 0
+
+    poller = Poller(f"{s.url}/hub/api/")
+    poller.start()
+    began = time.monotonic()
+    try:
+        def fetch_and_submit(student: str) -> None:
+            nbgrader(s, python, student, "fetch_assignment", ASSIGNMENT)
+            notebook = Path(f"/home/{student}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+            mark(notebook, student)
+            barrier.wait(timeout=240)  # every student submits at the same moment
+            nbgrader(s, python, student, "submit", ASSIGNMENT)
+
+        barrier = threading.Barrier(STUDENTS)
+        with ThreadPoolExecutor(max_workers=STUDENTS) as pool:
+            list(pool.map(fetch_and_submit, s.students))  # re-raises the first failure
+    finally:
+        poller.halt.set()
+        poller.join(timeout=10)
+    took = time.monotonic() - began
+    assert len(poller.latencies) > 20, "the hub's API was polled too rarely to tell"
+    assert not poller.failures, poller.failures[:5]
+    worst = max(poller.latencies)
+    print(f"30 fetches + submissions in {took:.1f} s; hub API worst {worst:.3f} s over "
+          f"{len(poller.latencies)} requests")
+    assert worst < WORST_API_SECONDS, f"the hub's API took {worst:.2f} s to answer"
+
+    inbound = s.exchange / "scored" / "inbound"
+    held = {}
+    for folder in inbound.iterdir():
+        student = folder.name.split("+", 1)[0]
+        held.setdefault(student, []).append((folder / "timestamp.txt").read_text().strip())
+    assert sorted(held) == sorted(s.students), "the exchange did not get every submission"
+    assert all(len(stamps) == 1 for stamps in held.values())
+
+    inbox = tmp_path / "inbox"
+    capsys.readouterr()
+    assert main(["hub", "collect", ASSIGNMENT, "--inbox", str(inbox)]) == 0
+    out = capsys.readouterr().out
+    assert f"collected {STUDENTS} submission(s)" in out
+    import nbformat
+
+    for student in s.students:
+        folder = inbox / ASSIGNMENT / "submitted" / student / ASSIGNMENT
+        stamp = (folder / "timestamp.txt").read_text().strip()
+        assert stamp == held[student][0], f"{student}'s timestamp is not the exchange's"
+        assert f"{student:<24} {stamp}" in out
+        nb = nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4)
+        markers = [c.source for c in nb.cells if "marker-" in c.source]
+        assert markers == [f"written by marker-{student}"], (student, markers)
