@@ -46,6 +46,8 @@ from .jupyterlab import PANEL, accept_kernel_dialog
 
 pytestmark = [*needs_root, pytest.mark.browser]
 
+PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
+
 COURSE = Path(sys.executable).parent / "course"
 #: The assignment's row id in nbgrader's panel (nbgrader-<course>-<assignment>)
 ROW = f"nbgrader-scored-{PS1}"
@@ -137,8 +139,17 @@ class Student:
         if tab.count():
             tab.first.click()
         else:
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Nbgrader$")).click()
-            page.locator('.lm-Menu-item[data-command="nbgrader:open-assignment-list"]').click()
+            # A click on the menu while JupyterLab is still adding the extension's items can
+            # open an empty menu (seen in CI): close it and open it again until the item is there
+            item = page.locator('.lm-Menu-item[data-command="nbgrader:open-assignment-list"]')
+            for _ in range(12):
+                page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Nbgrader$")).click()
+                try:
+                    item.wait_for(state="visible", timeout=5_000)
+                    break
+                except PlaywrightTimeout:
+                    page.keyboard.press("Escape")
+            item.click()
         page.wait_for_selector("#released_assignments_list", state="visible")
         page.wait_for_selector("#released_assignments_list_loading", state="hidden",
                                timeout=60_000)
