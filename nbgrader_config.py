@@ -86,12 +86,13 @@ c.GenerateFeedback.preprocessors = [
 ]
 # GradingNotes and the course's feedback page say what is not final: an answer still to be
 # graded by hand reads "not graded yet" (not 0), and the page says how late it was and what
-# that cost. The page (course/grading/results/templates/feedback/scored.html.j2) extends
-# nbgrader's own feedback template, which nbgrader's API always asks for by name.
+# that cost. The page (course/grading/results/templates/feedback_page/scored.html.j2) extends
+# nbgrader's own feedback template (its conf.json names "feedback" as the base).
 # DescribeFigures gives every figure an alt text that says what the plot shows, and `course
 # feedback` makes the page itself accessible (results/feedback.accessible_page).
 # Set for feedback only (traitlets' config nested under the class that owns the exporter):
 # the formgrader's grading pages use their own nbgrader template.
+c.GenerateFeedback.HTMLExporter.template_name = "feedback_page"
 c.GenerateFeedback.HTMLExporter.template_file = "scored.html.j2"
 # The templates come from the installed course package (found without importing it), so a
 # grading folder's copy of this file finds them too.
