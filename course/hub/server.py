@@ -14,6 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from ..grading.kernel.sandbox import proc_stat
 from . import HubError
 from .exchange import ensure_exchange, ensure_state, ensure_user_python
 from .settings import REPO, Settings, proxy_command
@@ -126,11 +127,9 @@ def descendants(pid: int) -> list[tuple[int, str]]:
     that a process id reused later is not taken for it."""
     children: dict[int, list[tuple[int, str]]] = {}
     for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        children.setdefault(int(fields[1]), []).append((int(entry.name), fields[19]))
+        fields = proc_stat(entry.name)
+        if fields:
+            children.setdefault(int(fields[1]), []).append((int(entry.name), fields[19]))
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -140,11 +139,8 @@ def descendants(pid: int) -> list[tuple[int, str]]:
 
 
 def _alive(pid: int, started: str) -> bool:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return False
-    return fields[19] == started and fields[0] != "Z"
+    fields = proc_stat(pid)
+    return bool(fields) and fields[19] == started and fields[0] != "Z"
 
 
 def _end(processes: list[tuple[int, str]], wait: float = 5.0) -> None:

@@ -244,11 +244,10 @@ def _alive(pid: int) -> bool:
 
 
 def _parent(pid: int) -> int:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return 0
-    return int(stat.rsplit(")", 1)[1].split()[1])
+    from ..kernel.sandbox import proc_stat
+
+    fields = proc_stat(pid)
+    return int(fields[1]) if fields else 0
 
 
 def _descends_from_block(pid: int, block: int) -> bool:

@@ -191,6 +191,18 @@ def write_kernelspec(folder: Path, spec: SandboxSpec, *, sandbox: bool = True) -
     return KERNEL_NAME
 
 
+def proc_stat(pid: int | str) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command name (state first, then the parent's
+    pid; the start time is index 19), or None if there is no such process. (The kernel's
+    launcher reads the same file itself: it may import nothing of the course.)"""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text.rsplit(")", 1)[-1].split()
+    return fields if len(fields) > 19 else None
+
+
 def _user_processes(uid: int) -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
