@@ -2,7 +2,8 @@
 trip (tests/browser/test_hub_roundtrip.py): JupyterHub and its proxy on free ports, throwaway
 Unix users, the test authenticator; everything removed afterwards, even on failure.
 
-(No tests here; the module only keeps the fixture in one place.)
+(No tests here; the module keeps the fixture, and the helpers that act as a student, in one
+place.)
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import os
 import platform
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import uuid
 from contextlib import contextmanager
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from course.grading.kernel.sandbox import user_processes
 from course.hub.server import start, stop
 from course.hub.settings import Settings
 from course.hub.users import remove_users
@@ -92,3 +96,126 @@ def login(s: Settings, user: str, password: str):
     reply = session.post(f"{s.url}/hub/login?next=", timeout=30, allow_redirects=False,
                          data={"username": user, "password": password, "_xsrf": xsrf})
     return session, reply
+
+
+def as_user(s: Settings, python: str, user: str, *args: str, check: bool = True):
+    """Run ``args`` as ``user`` in their home folder, with the exchange settings their server
+    has and at their server's priority (``nice``), as the Assignments panel would."""
+    env = ["nice", "-n", str(s.nice), "env", f"HOME=/home/{user}",
+           f"JUPYTER_CONFIG_PATH={s.jupyter_config}:{Path(sys.prefix) / 'etc' / 'jupyter'}"]
+    done = subprocess.run(["runuser", "-u", user, "--", *env, *args], cwd=f"/home/{user}",
+                          capture_output=True, text=True, timeout=120)
+    if check:
+        assert done.returncode == 0, f"{args} as {user}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def nbgrader(s, python, user, *args, check=True):
+    """nbgrader's own command ``args`` for course ``scored``, as ``user``."""
+    return as_user(s, python, user, python, "-m", "nbgrader", *args, "--course", "scored",
+                   check=check)
+
+
+def mark(notebook: Path, student: str) -> None:
+    """A cell that says whose notebook it is (so feedback pages can be told apart)."""
+    import nbformat
+
+    stat = notebook.stat()
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"written by marker-{student}"))
+    nbformat.write(nb, notebook)
+    os.chown(notebook, stat.st_uid, stat.st_gid)
+
+
+class Poller:
+    """GET ``url`` over and over in a thread while the ``with`` block runs; keeps every
+    latency, and every request that failed or got no answer within ``timeout`` seconds."""
+
+    def __init__(self, url: str, timeout: float = 10.0):
+        import threading
+
+        self.url, self.timeout, self.latencies, self.failures = url, timeout, [], []
+        self.halt = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        import time
+
+        import requests
+
+        while not self.halt.is_set():
+            began = time.monotonic()
+            try:
+                reply = requests.get(self.url, timeout=self.timeout)
+                if reply.status_code != 200:
+                    self.failures.append(f"HTTP {reply.status_code}")
+            except requests.RequestException as error:
+                self.failures.append(repr(error))
+            self.latencies.append(time.monotonic() - began)
+            self.halt.wait(0.1)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.halt.set()
+        self.thread.join(timeout=self.timeout + 5)
+
+
+def fetch_and_submit_at_once(s: Settings, python: str, assignment: str) -> float:
+    """Every student of ``s`` fetches ``assignment`` with nbgrader, marks it as theirs
+    (:func:`mark`), and then all submit at the same moment, each as their own Unix user at
+    their server's priority; return the seconds it all took. Re-raises the first failure."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    barrier = threading.Barrier(len(s.students))
+
+    def one(student: str) -> None:
+        nbgrader(s, python, student, "fetch_assignment", assignment)
+        mark(Path(f"/home/{student}/{assignment}/{assignment}.ipynb"), student)
+        barrier.wait(timeout=240)
+        nbgrader(s, python, student, "submit", assignment)
+
+    began = time.monotonic()
+    with ThreadPoolExecutor(max_workers=len(s.students)) as pool:
+        list(pool.map(one, s.students))
+    return time.monotonic() - began
+
+
+def open_lab(s: Settings, student: str, password: str = PASSWORD, wait: float = 60.0):
+    """Log ``student`` in through the login page, start their server as the hub's spawn page
+    does, and load JupyterLab through the proxy (the first visit goes through the hub's OAuth
+    to the student's server and back); return the session and the lab page's reply."""
+    import time
+
+    import requests
+
+    session, reply = login(s, student, password)
+    assert reply.status_code == 302, reply.text[:500]
+    session.get(f"{s.url}/hub/spawn", timeout=wait)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        info = requests.get(f"{s.url}/hub/api/users/{student}", headers=token(s),
+                            timeout=10).json()
+        if info.get("servers", {}).get("", {}).get("ready"):
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError(f"{student}'s server never became ready: {info}\n"
+                             f"{(s.state / 'jupyterhub.log').read_text()[-3000:]}")
+    return session, session.get(f"{s.url}/user/{student}/lab", timeout=30)
+
+
+def processes_of(uid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of every process running as ``uid``."""
+    found = []
+    for pid in user_processes(uid):
+        try:
+            found.append((pid, Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                          .decode(errors="replace")))
+        except OSError:  # it ended meanwhile
+            pass
+    return found

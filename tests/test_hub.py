@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from course.grading.kernel.sandbox import proc_stat
 from course.hub import HubError
 from course.hub.exchange import check_exchange
 from course.hub.server import preflight, start
 from course.hub.settings import Settings
 
-from .hub_support import PASSWORD, free_port, login, real, running_hub, token
+from .hub_support import free_port, login, open_lab, processes_of, real, running_hub, token
 
 requests = pytest.importorskip("requests")
 
@@ -49,31 +50,18 @@ def test_wrong_password_is_refused(hub):
 @real
 def test_student_logs_in_and_gets_a_running_server(hub):
     student = hub.students[1]
-    session, reply = login(hub, student, PASSWORD)
-    assert reply.status_code == 302, reply.text[:500]
-    session.get(f"{hub.url}/hub/spawn", timeout=60)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        info = requests.get(f"{hub.url}/hub/api/users/{student}", headers=token(hub),
-                            timeout=5).json()
-        server = info.get("servers", {}).get("")
-        if server and server.get("ready"):
-            break
-        time.sleep(0.5)
-    else:
-        pytest.fail(f"{student}'s server never became ready: {info}\n"
-                    f"{(hub.state / 'jupyterhub.log').read_text()[-3000:]}")
     # the server answers through the proxy, as the student, and runs as the student's Unix user
-    # (the first visit goes through the hub's OAuth to the student's server and back)
-    lab = session.get(f"{hub.url}/user/{student}/lab", timeout=30)
+    session, lab = open_lab(hub, student)
     assert lab.status_code == 200 and "JupyterLab" in lab.text, lab.text[:300]
     status = session.get(f"{hub.url}/user/{student}/api/status", timeout=10)
     assert status.status_code == 200, status.text[:300]
-    pid = int(server["pid"]) if "pid" in server else None
     home = Path(f"/home/{student}")
     assert home.is_dir() and home.stat().st_uid != 0
-    if pid:
-        assert os.stat(f"/proc/{pid}").st_uid == home.stat().st_uid
+    servers = [pid for pid, command in processes_of(home.stat().st_uid)
+               if "jupyterhub.singleuser" in command]
+    assert servers, f"no jupyterhub-singleuser process runs as {student}"
+    # below the hub's priority (the spawner's nice), so that a busy class leaves it the CPU
+    assert int(proc_stat(servers[0])[16]) - int(proc_stat(os.getpid())[16]) == hub.nice
 
 
 @real
@@ -143,7 +131,8 @@ def test_config_file_builds_the_documented_setup(tmp_path):
     # nativeauthenticator by default (course.hub.native makes its login work on JupyterHub 6)
     assert c.JupyterHub.authenticator_class == "course.hub.native.CourseNativeAuthenticator"
     assert c.JupyterHub.spawner_class == "localprocess"
-    assert c.Spawner.cmd[:2] == ["prlimit", f"--as={1 << 30}"]
+    # each server below the hub's priority, each of its processes capped at SCORED_HUB_MEMORY
+    assert c.Spawner.cmd[:5] == ["nice", "-n", "10", "prlimit", f"--as={1 << 30}"]
     assert c.Authenticator.allowed_users == {"ann", "bob", "instructor"}
     assert [svc["name"] for svc in c.JupyterHub.services] == ["idle-culler"]
     assert str(s.exchange) == str(tmp_path / "exchange")

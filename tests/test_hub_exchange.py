@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import platform
 import shutil
-import subprocess
-import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -19,6 +17,8 @@ from course.cli import main
 from course.hub.exchange import ensure_exchange, ensure_state, ensure_user_python
 from course.hub.settings import Settings
 from course.hub.users import ensure_users, remove_users
+
+from .hub_support import as_user, mark, nbgrader
 
 pytestmark = [
     pytest.mark.slow,
@@ -49,32 +49,6 @@ def exchange():
     finally:
         remove_users(students)
         shutil.rmtree(base, ignore_errors=True)
-
-
-def as_user(s: Settings, python: str, user: str, *args: str, check: bool = True):
-    env = ["env", f"HOME=/home/{user}",
-           f"JUPYTER_CONFIG_PATH={s.jupyter_config}:{Path(sys.prefix) / 'etc' / 'jupyter'}"]
-    done = subprocess.run(["runuser", "-u", user, "--", *env, *args], cwd=f"/home/{user}",
-                          capture_output=True, text=True, timeout=120)
-    if check:
-        assert done.returncode == 0, f"{args} as {user}:\n{done.stdout}\n{done.stderr}"
-    return done
-
-
-def nbgrader(s, python, user, *args, check=True):
-    return as_user(s, python, user, python, "-m", "nbgrader", *args, "--course", "scored",
-                   check=check)
-
-
-def mark(notebook: Path, student: str) -> None:
-    """A cell that says whose notebook it is (so feedback pages can be told apart)."""
-    import nbformat
-
-    stat = notebook.stat()
-    nb = nbformat.read(notebook, as_version=4)
-    nb.cells.append(nbformat.v4.new_markdown_cell(f"written by marker-{student}"))
-    nbformat.write(nb, notebook)
-    os.chown(notebook, stat.st_uid, stat.st_gid)
 
 
 def test_release_fetch_submit_collect_as_students(exchange, monkeypatch, capsys):

@@ -1,52 +1,26 @@
 """Load on the class server (issue 13, item 4): 30 students fetch and submit ps1 at once with
-nbgrader's own commands, each as their own Unix user, while the hub started for real keeps
-answering its API; the collect then holds all 30, each with its own timestamp and notebook."""
+nbgrader's own commands, each as their own Unix user at their server's priority, while the
+hub started for real keeps answering its API (every request, within the poller's timeout); the
+collect then holds all 30, each with its own timestamp and notebook.
+
+How fast the API answers meanwhile is a figure of ``make bench`` (tests/benchmarks/bench_hub.py),
+not asserted here: this machine is shared."""
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from course.cli import main
 from course.hub.exchange import ensure_user_python
 
-from .hub_support import needs_root, running_hub
-from .test_hub_exchange import mark, nbgrader
-
-requests = pytest.importorskip("requests")
+from .hub_support import Poller, fetch_and_submit_at_once, needs_root, running_hub
 
 pytestmark = needs_root
 
 ASSIGNMENT = "ps1-build-the-score"
 STUDENTS = 30
-WORST_API_SECONDS = 1.0
-
-
-class Poller(threading.Thread):
-    """GET /hub/api/ over and over until stopped; keeps every latency (a failed or timed-out
-    request counts as its time, at least the timeout)."""
-
-    def __init__(self, url: str):
-        super().__init__(daemon=True)
-        self.url, self.latencies, self.failures = url, [], []
-        self.halt = threading.Event()
-
-    def run(self):
-        while not self.halt.is_set():
-            began = time.monotonic()
-            try:
-                reply = requests.get(self.url, timeout=5)
-                if reply.status_code != 200:
-                    self.failures.append(f"HTTP {reply.status_code}")
-            except requests.RequestException as error:
-                self.failures.append(repr(error))
-            self.latencies.append(time.monotonic() - began)
-            self.halt.wait(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -65,30 +39,13 @@ def test_thirty_students_submit_at_once_and_the_collect_gets_each_their_own(
     python = ensure_user_python(s)
     assert main(["hub", "release", ASSIGNMENT]) == 0
 
-    poller = Poller(f"{s.url}/hub/api/")
-    poller.start()
-    began = time.monotonic()
-    try:
-        def fetch_and_submit(student: str) -> None:
-            nbgrader(s, python, student, "fetch_assignment", ASSIGNMENT)
-            notebook = Path(f"/home/{student}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
-            mark(notebook, student)
-            barrier.wait(timeout=240)  # every student submits at the same moment
-            nbgrader(s, python, student, "submit", ASSIGNMENT)
-
-        barrier = threading.Barrier(STUDENTS)
-        with ThreadPoolExecutor(max_workers=STUDENTS) as pool:
-            list(pool.map(fetch_and_submit, s.students))  # re-raises the first failure
-    finally:
-        poller.halt.set()
-        poller.join(timeout=10)
-    took = time.monotonic() - began
+    with Poller(f"{s.url}/hub/api/") as poller:
+        took = fetch_and_submit_at_once(s, python, ASSIGNMENT)
     assert len(poller.latencies) > 20, "the hub's API was polled too rarely to tell"
     assert not poller.failures, poller.failures[:5]
     worst = max(poller.latencies)
     print(f"30 fetches + submissions in {took:.1f} s; hub API worst {worst:.3f} s over "
           f"{len(poller.latencies)} requests")
-    assert worst < WORST_API_SECONDS, f"the hub's API took {worst:.2f} s to answer"
 
     inbound = s.exchange / "scored" / "inbound"
     held = {}

@@ -29,6 +29,7 @@ class Settings:
     students: list[str] = field(default_factory=list)
     memory: str = "2G"            # per server: prlimit --as (address space of each process)
     cull_after: int = 3600        # seconds idle before a server is stopped
+    nice: int = 10                # students' servers and kernels yield the CPU to the hub
     grading: Path | None = None   # the grading folder the instructor's formgrader shows
 
     @property
@@ -74,6 +75,7 @@ class Settings:
             "SCORED_HUB_INSTRUCTOR": self.instructor,
             "SCORED_HUB_STUDENTS": ",".join(self.students),
             "SCORED_HUB_MEMORY": self.memory, "SCORED_HUB_CULL_AFTER": str(self.cull_after),
+            "SCORED_HUB_NICE": str(self.nice),
             **({"SCORED_HUB_GRADING": str(self.grading)} if self.grading else {}),
         }
 
@@ -93,6 +95,7 @@ def from_env(environ=None) -> Settings:
         students=[s for s in e.get("SCORED_HUB_STUDENTS", "").split(",") if s],
         memory=e.get("SCORED_HUB_MEMORY", "2G"),
         cull_after=int(e.get("SCORED_HUB_CULL_AFTER", "3600")),
+        nice=int(e.get("SCORED_HUB_NICE", "10")),
         grading=Path(e["SCORED_HUB_GRADING"]).expanduser() if e.get("SCORED_HUB_GRADING")
         else None,
     )
@@ -134,9 +137,11 @@ def configure(c, s: Settings) -> None:
     c.Authenticator.allowed_users = users
     c.Authenticator.admin_users = {s.instructor}
 
-    # One real Unix user per account; each process of a server is capped by prlimit --as
+    # One real Unix user per account; each process of a server is capped by prlimit --as, and
+    # runs at a lower priority (nice) than the hub and its proxy, so that 30 students
+    # submitting at once do not keep the hub from answering (tests/test_hub_load.py)
     c.JupyterHub.spawner_class = "localprocess"
-    c.Spawner.cmd = ["prlimit", f"--as={_bytes(s.memory)}", "--",
+    c.Spawner.cmd = ["nice", "-n", str(s.nice), "prlimit", f"--as={_bytes(s.memory)}", "--",
                      user_python(s), "-m", "jupyterhub.singleuser"]
     c.Spawner.default_url = "/lab"
     # nbgrader's exchange settings first, then this environment's own Jupyter config and data

@@ -203,7 +203,8 @@ def proc_stat(pid: int | str) -> list[str] | None:
     return fields if len(fields) > 19 else None
 
 
-def _user_processes(uid: int) -> list[int]:
+def user_processes(uid: int) -> list[int]:
+    """The pids of every process that runs as ``uid`` (its real uid)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -232,7 +233,7 @@ def kill_user_processes(uid: int, wait: float = 5.0) -> int:
     killed: set[int] = set()
     deadline = time.monotonic() + wait
     while True:
-        pids = _user_processes(uid)
+        pids = user_processes(uid)
         for pid in pids:
             try:
                 os.kill(pid, 9)
