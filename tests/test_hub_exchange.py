@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -157,3 +159,39 @@ def test_a_submission_after_the_collect_is_picked_up_by_the_next(exchange, monke
     inbound = s.exchange / "scored" / "inbound"
     assert len([p for p in inbound.iterdir() if p.name.startswith(f"{first}+")]) == 2, \
         "the exchange keeps every submission"
+
+
+def test_students_python_runs_every_package_and_exports_html(tmp_path):
+    """The Python students' servers run may be a shim of the system's Python (this one being
+    unreachable): each package it loads supports that Python, and nbconvert's HTML export,
+    which the formgrader's submission page uses, works (soupsieve 4.1.4 needs 3.11.5 and
+    failed on Debian's 3.11.2)."""
+    s = Settings(state=tmp_path / "state", exchange=tmp_path / "exchange")
+    ensure_state(s)
+    python = ensure_user_python(s)
+    if python == sys.executable:
+        pytest.skip("this Python is reachable by students, so they run it: there is no shim")
+    check = r'''
+import importlib.metadata as md, platform, sys
+from packaging.specifiers import SpecifierSet
+seen, bad = set(), []
+for dist in md.distributions():
+    name = dist.metadata["Name"].lower()
+    if name in seen:
+        continue  # shadowed by the one earlier on sys.path
+    seen.add(name)
+    needs = dist.metadata.get("Requires-Python")
+    if needs and platform.python_version() not in SpecifierSet(needs):
+        bad.append(f"{name} {dist.version} needs Python {needs}")
+import nbformat
+from nbconvert import HTMLExporter
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("<img src='a.png'>")])
+html, _ = HTMLExporter().from_notebook_node(nb)
+print(len(seen), "packages;", "; ".join(bad) or "all fit", "; html", len(html))
+sys.exit(1 if bad else 0)
+'''
+    env = {**os.environ, "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}  # as the
+    done = subprocess.run([python, "-c", check], capture_output=True, text=True, timeout=120,
+                          env=env)  # spawner sets it (course.hub.settings.configure)
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert "all fit" in done.stdout

@@ -113,7 +113,9 @@ def reachable_by_others(path: Path) -> bool:
 def ensure_user_python(s: Settings) -> str:
     """A Python students' servers can run. When this one lives where students cannot reach
     (pyenv under /root, mode 700), a venv of the system's Python 3 is made in the hub's folder
-    that loads this environment's packages (which must themselves be reachable)."""
+    that loads this environment's packages (which must themselves be reachable), except those
+    that need a newer Python than the system's: those it gets in versions for the system's
+    Python, in its own site-packages, which come first (:func:`fit_packages`)."""
     if reachable_by_others(Path(sys.executable)):
         return sys.executable
     site = Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -132,5 +134,52 @@ def ensure_user_python(s: Settings) -> str:
     own = env / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
     (own / "site-packages" / "scored-course.pth").write_text(
         f"import site; site.addsitedir({str(site)!r})\n")
+    fit_packages(site, own / "site-packages", system)
     os.chmod(env, 0o755)
     return str(env / "bin" / "python")
+
+
+def too_new(site: Path, version: str) -> list[str]:
+    """The distributions in ``site`` whose Requires-Python excludes Python ``version``."""
+    from importlib.metadata import distributions
+
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    found = []
+    for dist in distributions(path=[str(site)]):
+        needs = dist.metadata.get("Requires-Python")
+        try:
+            if needs and version not in SpecifierSet(needs):
+                found.append(dist.metadata["Name"])
+        except InvalidSpecifier:
+            pass
+    return sorted(set(found))
+
+
+def fit_packages(site: Path, own: Path, system: Path) -> None:
+    """Install into ``own`` (no dependencies, wheels only) the newest version that supports
+    ``system``'s Python of each package in ``site`` that does not (e.g. soupsieve 4.1.4 needs
+    Python 3.11.5, and nbconvert's HTML export, the formgrader's, fails on Debian's 3.11.2),
+    unless ``own`` has it already."""
+    version = subprocess.run([str(system), "-c", "import platform; "
+                              "print(platform.python_version())"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    from importlib.metadata import distributions
+
+    def key(name: str) -> str:
+        return name.lower().replace("_", "-")
+
+    have = {key(d.metadata["Name"]) for d in distributions(path=[str(own)])}
+    missing = [n for n in too_new(site, version) if key(n) not in have]
+    if not missing:
+        return
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                           "--disable-pip-version-check", "--no-deps", "--only-binary=:all:",
+                           f"--python-version={version}", "--target", str(own), *missing],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise HubError(f"{', '.join(missing)} in this environment need a newer Python than "
+                       f"the system's {version}, which students' servers run, and versions "
+                       f"for it could not be installed:\n{done.stderr.strip()[-1500:]}\n"
+                       "Install the course with a Python every user can run (e.g. under "
+                       "/opt), or let this machine reach PyPI.")

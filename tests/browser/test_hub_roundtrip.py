@@ -8,11 +8,12 @@ model answers and an essay, one leaves it blank, one answers the first three que
 saves, validates and submits in the panel. The instructor collects (``course hub collect``),
 autogrades (``course autograde --submissions INBOX``) and releases the feedback
 (``course feedback --partial --release``); each student fetches their feedback in the panel,
-opens it and sees their own score. Then the instructor's server runs the formgrader (the
-students' servers do not have it), on the gradebook ``course autograde`` wrote: the grading
-folder is in the instructor's home, handed to them with chown. Grading the written answer in
-the formgrader is not tested: its submission page fails on this machine's Python for students'
-servers (Debian's 3.11.2, soupsieve's selector parser raises on ``img:not([alt])``).
+opens it and sees their own, provisional score. Then the instructor's server runs the
+formgrader (the students' servers do not have it), on the gradebook ``course autograde`` wrote
+(the grading folder is in the instructor's home, handed to them with chown): the instructor
+grades each student's written answer on its submission page, releases the final feedback
+(``course feedback --release``, no ``--partial``), and each student fetches it again and sees
+the final score, written answer included.
 
 Screenshots of every step go to _build/browser/hub-*.png.
 """
@@ -53,6 +54,8 @@ COURSE = Path(sys.executable).parent / "course"
 ROW = f"nbgrader-scored-{PS1}"
 MAX_SCORE = sum(PS1_POINTS.values()) + 5  # the written answer (Q7) is worth 5, by hand
 HALF = ANSWERS[:3]  # three of the six questions answered (with the model answers)
+WRITTEN_ID = "design_choice"  # Q7, the written answer, graded by hand in the formgrader
+WRITTEN = {"full": 4, "blank": 0, "half": 0}  # the points the instructor gives it
 
 
 def work_of(kind: str) -> tuple[dict[str, str], str | None, float]:
@@ -242,7 +245,7 @@ class Student:
         submitted.locator(".nested_list_item", has_text="UTC").wait_for(timeout=60_000)
         shots(page, f"hub-05-{self.kind}-submitted")
 
-    def read_feedback(self, shots) -> str:
+    def read_feedback(self, shots, final: bool = False) -> str:
         """Refresh the panel, fetch the feedback, open it: the heading with the score."""
         page = self.page
         self.assignments()
@@ -250,7 +253,8 @@ class Student:
         submitted = page.locator("#submitted_assignments_list > .list_item", has_text=PS1)
         submitted.locator(".nested_list_item", has_text="feedback available to fetch").wait_for(
             timeout=60_000)
-        shots(page, f"hub-06-{self.kind}-feedback-available")
+        shots(page, f"hub-{11 if final else 6:02d}-{self.kind}-feedback-available"
+              f"{'-final' if final else ''}")
         submitted.locator(".item_status button", has_text="Fetch Feedback").click()
         link = submitted.locator(".nested_list_item a", has_text="view feedback")
         link.wait_for(timeout=60_000)
@@ -265,7 +269,7 @@ class Student:
         frame = page.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
         heading = frame.locator("h4", has_text="Score:").first
         heading.wait_for(timeout=60_000)
-        shots(page, f"hub-07-{self.kind}-feedback")
+        shots(page, f"hub-{12 if final else 7:02d}-{self.kind}-feedback{'-final' if final else ''}")
         return frame.locator("body").inner_text()
 
     def close(self) -> None:
@@ -294,6 +298,25 @@ def formgrader_shows_the_gradebook(instructor: Student, students: list[Student],
         row.wait_for(timeout=60_000)
         assert f"{student.expected:g} / {MAX_SCORE:g}" in row.inner_text(), row.inner_text()
     shots(page, "hub-09-instructor-formgrader-students")
+
+
+def grade_written_answer(instructor: Student, student: Student, shots) -> None:
+    """On the formgrader's page of ``student``'s submission, give the written answer its
+    points (the page saves a score when the box changes), and check that it was saved."""
+    page = instructor.page
+    base = f"{instructor.s.url}/user/{instructor.name}/formgrader"
+    page.goto(f"{base}/manage_students/{student.name}/{PS1}")
+    page.locator("tbody a[href*='/formgrader/submissions/']").first.click()
+    box = page.locator(f"input.score#{WRITTEN_ID}")
+    box.wait_for(timeout=60_000)
+    box.fill(str(WRITTEN[student.kind]))
+    box.press("Tab")  # the change event saves it
+    page.wait_for_timeout(1_000)
+    shots(page, f"hub-10-instructor-grades-{student.kind}")
+    page.reload()
+    box.wait_for(timeout=60_000)
+    assert page.locator(f"input.score#{WRITTEN_ID}").input_value() == \
+        str(WRITTEN[student.kind]), f"the written answer's score of {student.name} was not saved"
 
 
 @pytest.fixture(scope="module")
@@ -360,12 +383,28 @@ def test_release_work_submit_grade_feedback_in_the_browser(browser, shots, class
         times["feedback"] = time.monotonic() - started - sum(times.values())
 
         # 5. the instructor's server runs the formgrader on the same gradebook (the grading
-        # folder in the instructor's home, handed to them above). Grading the written answer
-        # there is not done: the submission page fails under the students' Python (report).
+        # folder in the instructor's home, handed to them above); the instructor grades each
+        # written answer there
+        pupils = list(students)
         instructor = Student(s.instructor, "instructor", browser, s)
-        students.append(instructor)
-        formgrader_shows_the_gradebook(instructor, students[:-1], shots)
+        students.append(instructor)  # its page too is kept if a step fails
+        formgrader_shows_the_gradebook(instructor, pupils, shots)
+        for student in pupils:
+            grade_written_answer(instructor, student, shots)
         times["formgrader"] = time.monotonic() - started - sum(times.values())
+
+        # 6. the final feedback (everything graded: no --partial), fetched again by each
+        out = course_command(s, "feedback", PS1, "--grading-dir", str(grading), "--release",
+                             "--inbox", str(inbox))
+        assert "released feedback of 3 student(s)" in out, out
+        for student in pupils:
+            text = student.read_feedback(shots, final=True)
+            heading = re.search(r"Score: ([\d.]+) / ([\d.]+)", text)
+            assert heading, text[:500]
+            assert float(heading[1]) == student.expected + WRITTEN[student.kind], \
+                f"{student.name} ({student.kind}) sees {heading[0]} in the final feedback"
+            assert "provisional" not in text and "not graded yet" not in text, text[:500]
+        times["final feedback"] = time.monotonic() - started - sum(times.values())
     except BaseException:
         SHOTS.mkdir(parents=True, exist_ok=True)
         log = s.state / "jupyterhub.log"  # the hub's and the servers' log, kept for reading
