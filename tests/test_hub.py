@@ -242,3 +242,16 @@ def from_env_round_trip(s: Settings) -> Settings:
     from course.hub.settings import from_env
 
     return from_env(s.env())
+
+
+def test_later_commands_know_the_class_from_the_running_hub(tmp_path):
+    """`course hub collect` in a new shell (no SCORED_HUB_STUDENTS) reads the roster the hub
+    was started with."""
+    s = quiet_settings(tmp_path)
+    s.students = []
+    assert s.roster() == []
+    s.state.mkdir(parents=True, exist_ok=True)
+    s.roster_file.write_text("ann\nbob\n")
+    assert s.roster() == ["ann", "bob"]
+    s.students = ["cy"]
+    assert s.roster() == ["cy"]

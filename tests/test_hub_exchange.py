@@ -195,3 +195,38 @@ sys.exit(1 if bad else 0)
                           env=env)  # spawner sets it (course.hub.settings.configure)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     assert "all fit" in done.stdout
+
+
+def test_collect_warns_of_a_renamed_notebook_and_a_user_not_on_the_roster(
+        exchange, monkeypatch, capsys):
+    """Both are collected and kept as they came; the collect says what to do about each."""
+    s, python, base = exchange
+    for key, value in s.env().items():
+        monkeypatch.setenv(key, value)
+    assert main(["hub", "release", ASSIGNMENT]) == 0
+    stranger = f"zy{uuid.uuid4().hex[:5]}"  # a Unix user, not on the class roster
+    renamer = s.students[1]
+    try:
+        ensure_users([stranger])
+        nbgrader(s, python, stranger, "fetch_assignment", ASSIGNMENT)
+        nbgrader(s, python, stranger, "submit", ASSIGNMENT)
+        folder = Path(f"/home/{renamer}/{ASSIGNMENT}")
+        if not (folder / f"{ASSIGNMENT}.ipynb").exists():
+            nbgrader(s, python, renamer, "fetch_assignment", ASSIGNMENT)
+        (folder / f"{ASSIGNMENT}.ipynb").rename(folder / "my answers.ipynb")
+        nbgrader(s, python, renamer, "submit", ASSIGNMENT)
+
+        inbox = base / "inbox-warnings"
+        capsys.readouterr()
+        assert main(["hub", "collect", ASSIGNMENT, "--inbox", str(inbox)]) == 0
+        out, err = capsys.readouterr()
+        submitted = inbox / ASSIGNMENT / "submitted"
+        assert (submitted / stranger / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+        assert (submitted / renamer / ASSIGNMENT / "my answers.ipynb").exists()
+        assert f"{stranger} is not on the class roster" in err and "kept in" in err
+        assert f"{renamer} submitted my answers.ipynb but no {ASSIGNMENT}.ipynb" in err
+        assert "mv '" in err and "Traceback" not in err
+        assert not [line for line in err.splitlines() if s.students[0] in line], \
+            "a student with nothing wrong was warned about"
+    finally:
+        remove_users([stranger])

@@ -60,18 +60,22 @@ def cmd_release(args) -> int:
 
 
 def cmd_collect(args) -> int:
+    import sys
     from pathlib import Path
 
-    from .roundtrip import collect
+    from .roundtrip import collect, collect_problems
 
     inbox = Path(args.inbox).expanduser()
-    got = collect(_settings(args), args.assignment, inbox)
+    s = _settings(args)
+    got = collect(s, args.assignment, inbox)
     print(f"collected {len(got)} submission(s) of {args.assignment} into "
           f"{inbox / args.assignment}")
     for student, folder in got.items():
         stamp = folder / "timestamp.txt"
         when = stamp.read_text().strip() if stamp.exists() else "no timestamp"
         print(f"  {student:<24} {when}")
+    for problem in collect_problems(s, args.assignment, got):
+        print(f"course hub collect: warning: {problem}", file=sys.stderr)
     print(f"grade them with: course autograde {args.assignment} --submissions "
           f"{inbox / args.assignment}")
     return 0

@@ -75,6 +75,11 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+#: The instructor's server may be framed by pages of its own origin: JupyterLab's formgrader
+#: panel. (Without subdomains, every user's server has the hub's origin: docs/deploy.md.)
+INSTRUCTOR_FRAMES = "frame-ancestors 'self'"
+
+
 def write_nbgrader_config(s: Settings) -> Path:
     """The students' settings folder (etc/jupyter: the exchange root and course id, the
     instructor's tools off) and the instructor's (etc/jupyter-instructor: the exchange, and
@@ -91,6 +96,12 @@ def write_nbgrader_config(s: Settings) -> Path:
     _write(s.jupyter_config / "labconfig" / "page_config.json",
            json.dumps({"disabledExtensions": {name: True for name in STUDENT_LAB_DISABLED}},
                       indent=1))
+    # JupyterHub's servers refuse to be framed at all (frame-ancestors 'none'); the
+    # instructor's lets its own JupyterLab show the formgrader in a panel (a file of its own:
+    # jupyter_server reads only extension switches from jupyter_server_config.d)
+    _write(s.instructor_config / "jupyter_server_config.json",
+           json.dumps({"ServerApp": {"tornado_settings": {"headers": {
+               "Content-Security-Policy": INSTRUCTOR_FRAMES}}}}, indent=1))
     grading = str(s.grading_dir)
     _write(s.instructor_config / "nbgrader_config.py",
            "# Written by course.hub.exchange: the instructor's server, nbgrader's exchange and\n"

@@ -91,6 +91,35 @@ def collect(s: Settings, assignment: str, inbox: Path) -> dict[str, Path]:
             if (p / assignment).is_dir()} if submitted.is_dir() else {}
 
 
+def collect_problems(s: Settings, assignment: str, got: dict[str, Path]) -> list[str]:
+    """What the instructor should know about the collected submissions ``got``: a student not
+    on the class roster, a notebook renamed or missing, a folder not the student's own. Each
+    says what to do; every submission is kept as it came."""
+    released = s.exchange / COURSE_ID / "outbound" / assignment
+    expected = sorted(p.name for p in released.glob("*.ipynb"))
+    roster = set(s.roster())
+    problems = []
+    for student, folder in got.items():
+        if roster and student not in roster:
+            problems.append(f"{student} is not on the class roster but submitted {assignment}; "
+                            f"the submission is kept in {folder}. Add them to the roster and "
+                            "restart the hub (`make hub`), or move that folder out of the "
+                            "inbox before grading.")
+        have = sorted(p.name for p in folder.glob("*.ipynb"))
+        for name in (n for n in expected if n not in have):
+            others = [n for n in have if n not in expected]
+            if others:
+                problems.append(
+                    f"{student} submitted {', '.join(others)} but no {name} (renamed?): "
+                    f"autograde grades {name} only, so it would count as missing. Rename it in "
+                    f"the inbox (mv '{folder / others[0]}' '{folder / name}') and grade, or ask "
+                    f"{student} to submit again under the name {name}.")
+            else:
+                problems.append(f"{student}'s submission has no {name} (it has no notebook "
+                                f"at all, in {folder}): ask them to submit it again.")
+    return problems
+
+
 def release_feedback(s: Settings, assignment: str, made: dict[str, list[Path]],
                      inbox: Path) -> list[str]:
     """Put each student's feedback pages into the exchange (nbgrader's release_feedback),

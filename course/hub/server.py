@@ -96,6 +96,7 @@ def start(s: Settings, *, wait: float = 60.0, layout=None) -> subprocess.Popen:
     for problem in fill_homes(s.students, layout or find_layout(None))[1]:
         print(f"course hub: {problem}", file=sys.stderr)
     api_token(s)
+    s.roster_file.write_text("".join(f"{name}\n" for name in s.students))
     log = open(s.state / "jupyterhub.log", "ab")
     env = {**os.environ, **s.env(), "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)],

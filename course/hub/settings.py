@@ -62,6 +62,21 @@ class Settings:
         return home / "scored-grading"
 
     @property
+    def roster_file(self) -> Path:
+        """The accounts the running hub was started with, one per line (``make hub`` writes
+        it), so that commands run later in another shell know the class."""
+        return self.state / "roster.txt"
+
+    def roster(self) -> list[str]:
+        """The students: these settings', else the running hub's (:attr:`roster_file`)."""
+        if self.students:
+            return list(self.students)
+        try:
+            return [n for n in self.roster_file.read_text().split() if n]
+        except OSError:
+            return []
+
+    @property
     def token_file(self) -> Path:
         return self.state / "api_token"
 

@@ -47,7 +47,8 @@ from .jupyterlab import PANEL, accept_kernel_dialog
 
 pytestmark = [*needs_root, pytest.mark.browser]
 
-PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
+_playwright = pytest.importorskip("playwright.sync_api")
+PlaywrightTimeout, expect = _playwright.TimeoutError, _playwright.expect
 
 COURSE = Path(sys.executable).parent / "course"
 #: The assignment's row id in nbgrader's panel (nbgrader-<course>-<assignment>)
@@ -287,14 +288,14 @@ def formgrader_shows_the_gradebook(instructor: Student, students: list[Student],
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Nbgrader$")).click()
     page.locator('.lm-Menu-item[data-command="nbgrader:open-formgrader"]').click()
     page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="Formgrader").wait_for()
-    page.locator("#jp-main-dock-panel iframe").first.wait_for(state="attached")
-    page.wait_for_timeout(3_000)  # what the panel's frame then shows (a picture, not a check)
+    # the formgrader in JupyterLab's panel, as the instructor uses it
+    frame = page.frame_locator("#jp-main-dock-panel iframe").first
+    students_link = frame.locator("a", has_text="Manage Students").first
+    students_link.wait_for(timeout=60_000)  # not "127.0.0.1 refused to connect"
     shots(page, "hub-08-instructor-formgrader-tab")
-    # The formgrader's own page, in the tab itself: inside JupyterLab's panel the frame is
-    # refused here ("127.0.0.1 refused to connect", see the report)
-    page.goto(f"{instructor.s.url}/user/{instructor.name}/formgrader/manage_students")
+    students_link.click()
     for student in students:
-        row = page.locator("tbody tr", has_text=student.name)
+        row = frame.locator("tbody tr", has_text=student.name)
         row.wait_for(timeout=60_000)
         assert f"{student.expected:g} / {MAX_SCORE:g}" in row.inner_text(), row.inner_text()
     shots(page, "hub-09-instructor-formgrader-students")
@@ -310,13 +311,14 @@ def grade_written_answer(instructor: Student, student: Student, shots) -> None:
     box = page.locator(f"input.score#{WRITTEN_ID}")
     box.wait_for(timeout=60_000)
     box.fill(str(WRITTEN[student.kind]))
-    box.press("Tab")  # the change event saves it
-    page.wait_for_timeout(1_000)
+    with page.expect_response(lambda r: "/api/grade/" in r.url and r.request.method == "PUT",
+                              timeout=60_000) as saved:
+        box.press("Tab")  # the change event saves it
+    assert saved.value.ok, f"the formgrader did not save the score: HTTP {saved.value.status}"
     shots(page, f"hub-10-instructor-grades-{student.kind}")
-    page.reload()
-    box.wait_for(timeout=60_000)
-    assert page.locator(f"input.score#{WRITTEN_ID}").input_value() == \
-        str(WRITTEN[student.kind]), f"the written answer's score of {student.name} was not saved"
+    page.reload()  # the page's script fills the box from the gradebook
+    expect(page.locator(f"input.score#{WRITTEN_ID}")).to_have_value(
+        str(WRITTEN[student.kind]), timeout=60_000)
 
 
 @pytest.fixture(scope="module")
