@@ -53,7 +53,7 @@ def free_port() -> int:
 
 @contextmanager
 def running_hub(students: int | list[str] = 2, *, memory: str = "4G", auth: str = "dummy",
-                instructor: str | None = None):
+                instructor: str | None = None, cull_after: int = 3600):
     """Start the hub with ``students`` throwaway students and an instructor (random names,
     ``zs<tag>a``, ``zs<tag>b``, ...; ``zi<tag>``), the dummy authenticator with
     :data:`PASSWORD` (or ``auth="native"``, the default of ``make hub``: accounts sign up
@@ -68,7 +68,8 @@ def running_hub(students: int | list[str] = 2, *, memory: str = "4G", auth: str 
     base.chmod(0o755)  # students must reach the exchange and the hub's etc/jupyter
     s = Settings(state=base / "state", exchange=base / "exchange", port=free_port(),
                  hub_port=free_port(), proxy_api_port=free_port(), auth=auth,
-                 password=PASSWORD, instructor=instructor, students=names, memory=memory)
+                 password=PASSWORD, instructor=instructor, students=names, memory=memory,
+                 cull_after=cull_after)
     try:
         start(s)
         yield s
@@ -219,3 +220,34 @@ def processes_of(uid: int) -> list[tuple[int, str]]:
         except OSError:  # it ended meanwhile
             pass
     return found
+
+
+def run_in_kernel(s: Settings, session, student: str, code: str) -> dict:
+    """Start a kernel in ``student``'s running server through its REST API, as JupyterLab
+    does, run ``code`` in it (through the kernel's own connection file, as root may) and
+    return the execute reply's content (``status`` "ok" or "error", with ``ename``)."""
+    import time
+
+    from jupyter_client import BlockingKernelClient
+
+    base = f"{s.url}/user/{student}"
+    xsrf = session.cookies.get("_xsrf", path=f"/user/{student}/") or \
+        session.cookies.get("_xsrf")
+    reply = session.post(f"{base}/api/kernels", json={"name": "python3"}, timeout=60,
+                         headers={"X-XSRFToken": xsrf or ""})
+    assert reply.status_code == 201, f"no kernel started: HTTP {reply.status_code} {reply.text}"
+    runtime = Path(f"/home/{student}/.local/share/jupyter/runtime")
+    pattern = f"kernel-{reply.json()['id']}*.json"
+    deadline = time.monotonic() + 60
+    while not list(runtime.glob(pattern)):
+        assert time.monotonic() < deadline, f"the kernel's connection file is not in {runtime}"
+        time.sleep(0.2)
+    client = BlockingKernelClient()
+    client.load_connection_file(str(next(runtime.glob(pattern))))
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        return client.execute_interactive(code, timeout=120,
+                                          output_hook=lambda _: None)["content"]
+    finally:
+        client.stop_channels()

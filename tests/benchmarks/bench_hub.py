@@ -118,37 +118,6 @@ def student_uid(student: str) -> int:
     return pwd.getpwnam(student).pw_uid
 
 
-def start_working_kernel(s, session, student: str) -> None:
-    """Start a kernel in ``student``'s server through its REST API, as JupyterLab does, and run
-    lesson 01's work in it (through the kernel's own connection file, as root may)."""
-    from jupyter_client import BlockingKernelClient
-
-    base = f"{s.url}/user/{student}"
-    xsrf = session.cookies.get("_xsrf", path=f"/user/{student}/") or \
-        session.cookies.get("_xsrf")
-    reply = session.post(f"{base}/api/kernels", json={"name": "python3"}, timeout=60,
-                         headers={"X-XSRFToken": xsrf or ""})
-    if reply.status_code != 201:
-        raise RuntimeError(f"could not start a kernel: HTTP {reply.status_code} {reply.text}")
-    kernel = reply.json()["id"]
-    runtime = Path(f"/home/{student}/.local/share/jupyter/runtime")
-    deadline = time.monotonic() + 60
-    while not list(runtime.glob(f"kernel-{kernel}*.json")):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the kernel's connection file is not in {runtime}")
-        time.sleep(0.2)
-    client = BlockingKernelClient()
-    client.load_connection_file(str(next(runtime.glob(f"kernel-{kernel}*.json"))))
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        reply = client.execute_interactive(WORK, timeout=120, output_hook=lambda _: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"lesson 01's work failed in the kernel: {reply['content']}")
-    finally:
-        client.stop_channels()
-
-
 def hub_pss(s) -> int:
     """The hub's own memory: the hub, its proxy and its services (not the users' servers,
     which run as the users)."""
@@ -190,7 +159,7 @@ def run(quick: bool = False) -> list[Result]:
     from course.grading.layout import find_layout
     from course.hub.roundtrip import release
 
-    from ..hub_support import open_lab, processes_of, running_hub
+    from ..hub_support import open_lab, processes_of, run_in_kernel, running_hub
 
     n = 3 if quick else 30
     tag = uuid.uuid4().hex[:4]
@@ -209,7 +178,9 @@ def run(quick: bool = False) -> list[Result]:
         settle()
         uid = student_uid(first)
         idle = pss(pid for pid, _ in processes_of(uid))
-        start_working_kernel(s, session, first)
+        done = run_in_kernel(s, session, first, WORK)
+        if done["status"] != "ok":
+            raise RuntimeError(f"lesson 01's work failed in the kernel: {done}")
         settle()
         working = pss(pid for pid, _ in processes_of(uid))
         own = hub_pss(s)
