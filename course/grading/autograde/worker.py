@@ -145,8 +145,10 @@ def _grade(job: Job, workdir: Path) -> Result:
         # After a cell is interrupted at the time limit, nbclient waits `iopub_timeout` for the
         # kernel to finish printing the KeyboardInterrupt; its default (4 s) is too short for a
         # kernel sharing 2 busy cores, and the whole submission then fails as "would not stop".
+        # Once the last cell has run, the kernel is killed at once rather than asked to shut
+        # down and waited for: nothing of it is kept, and the sandbox ends what it leaves.
         "Execute": {"kernel_name": kernel, "timeout": job.timeout, "extra_arguments": [],
-                    "iopub_timeout": IOPUB_TIMEOUT},
+                    "iopub_timeout": IOPUB_TIMEOUT, "shutdown_kernel": "immediate"},
         "GuardedExecute": {"guard_log": str(guard_log)},
         "KernelManager": {"transport": "ipc", "ip": str(rundir / "k"),
                           "connection_file": str(rundir / "kernel.json")},
