@@ -21,7 +21,6 @@ from __future__ import annotations
 import importlib
 import warnings
 
-from . import plots
 from .constants import (
     BLACKLIST_CAP,
     DEFAULT_WEIGHTS,
@@ -148,10 +147,11 @@ def _old_name(name: str):
 
 
 def __getattr__(name: str):
-    # `course.widgets` (ipywidgets explorers) is imported on first use, so that plain
-    # `import course` stays light, as in grading kernels.
-    if name == "widgets":
-        return importlib.import_module(".widgets", __name__)
+    # `course.widgets` (ipywidgets explorers) and `course.plots` (matplotlib) are imported on
+    # first use, so that plain `import course` stays light: in grading kernels, and in every
+    # `course` command.
+    if name in ("widgets", "plots"):
+        return importlib.import_module(f".{name}", __name__)
     if name in RENAMED:
         new = RENAMED[name]
         hint = {"tier": "course.tiers(scores), or course.tier_name(score) for one score",

@@ -251,3 +251,10 @@ def run_in_kernel(s: Settings, session, student: str, code: str) -> dict:
                                           output_hook=lambda _: None)["content"]
     finally:
         client.stop_channels()
+
+
+def use_hub(monkeypatch, s: Settings) -> None:
+    """Set the ``SCORED_HUB_*`` environment of ``s`` for this test, as ``make hub`` leaves it
+    for the ``course hub`` commands."""
+    for key, value in s.env().items():
+        monkeypatch.setenv(key, value)

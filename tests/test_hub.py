@@ -16,7 +16,16 @@ from course.hub.exchange import check_exchange
 from course.hub.server import preflight, start
 from course.hub.settings import Settings
 
-from .hub_support import free_port, login, open_lab, processes_of, real, running_hub, token
+from .hub_support import (
+    free_port,
+    login,
+    open_lab,
+    processes_of,
+    real,
+    running_hub,
+    token,
+    use_hub,
+)
 
 requests = pytest.importorskip("requests")
 
@@ -143,8 +152,7 @@ def test_release_and_collect_refuse_an_exchange_with_wrong_permissions(tmp_path,
     from course.cli import main
 
     s = quiet_settings(tmp_path)
-    for key, value in s.env().items():
-        monkeypatch.setenv(key, value)
+    use_hub(monkeypatch, s)
     assert main(["hub", "release", "concept-check"]) == 2
     assert "does not exist; run `make hub`" in capsys.readouterr().err
     s.exchange.mkdir()

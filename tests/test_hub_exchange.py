@@ -20,7 +20,7 @@ from course.hub.exchange import ensure_exchange, ensure_state, ensure_user_pytho
 from course.hub.settings import Settings
 from course.hub.users import ensure_users, remove_users
 
-from .hub_support import as_user, mark, nbgrader
+from .hub_support import as_user, mark, nbgrader, use_hub
 
 pytestmark = [
     pytest.mark.slow,
@@ -55,8 +55,7 @@ def exchange():
 
 def test_release_fetch_submit_collect_as_students(exchange, monkeypatch, capsys):
     s, python, base = exchange
-    for key, value in s.env().items():
-        monkeypatch.setenv(key, value)
+    use_hub(monkeypatch, s)
     assert main(["hub", "release", ASSIGNMENT]) == 0
     assert (s.exchange / "scored" / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
 
@@ -110,8 +109,7 @@ def test_release_fetch_submit_collect_as_students(exchange, monkeypatch, capsys)
 def test_feedback_goes_back_and_each_student_fetches_only_their_own(exchange, monkeypatch,
                                                                     capsys):
     s, python, base = exchange
-    for key, value in s.env().items():
-        monkeypatch.setenv(key, value)
+    use_hub(monkeypatch, s)
     inbox = base / "inbox"
     if not (inbox / ASSIGNMENT / "submitted").is_dir():
         pytest.skip("needs the collect of the test before it")
@@ -143,8 +141,7 @@ def test_feedback_goes_back_and_each_student_fetches_only_their_own(exchange, mo
 def test_a_submission_after_the_collect_is_picked_up_by_the_next(exchange, monkeypatch,
                                                                   capsys):
     s, python, base = exchange
-    for key, value in s.env().items():
-        monkeypatch.setenv(key, value)
+    use_hub(monkeypatch, s)
     inbox = base / "inbox"
     if not (inbox / ASSIGNMENT / "submitted").is_dir():
         pytest.skip("needs the collect of the first test")
@@ -201,8 +198,7 @@ def test_collect_warns_of_a_renamed_notebook_and_a_user_not_on_the_roster(
         exchange, monkeypatch, capsys):
     """Both are collected and kept as they came; the collect says what to do about each."""
     s, python, base = exchange
-    for key, value in s.env().items():
-        monkeypatch.setenv(key, value)
+    use_hub(monkeypatch, s)
     assert main(["hub", "release", ASSIGNMENT]) == 0
     stranger = f"zy{uuid.uuid4().hex[:5]}"  # a Unix user, not on the class roster
     renamer = s.students[1]

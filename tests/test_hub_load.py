@@ -15,7 +15,7 @@ import pytest
 from course.cli import main
 from course.hub.exchange import ensure_user_python
 
-from .hub_support import Poller, fetch_and_submit_at_once, needs_root, running_hub
+from .hub_support import Poller, fetch_and_submit_at_once, needs_root, running_hub, use_hub
 
 pytestmark = needs_root
 
@@ -34,8 +34,7 @@ def crowded_hub():
 def test_thirty_students_submit_at_once_and_the_collect_gets_each_their_own(
         crowded_hub, monkeypatch, capsys, tmp_path):
     s = crowded_hub
-    for key, value in s.env().items():
-        monkeypatch.setenv(key, value)
+    use_hub(monkeypatch, s)
     python = ensure_user_python(s)
     assert main(["hub", "release", ASSIGNMENT]) == 0
 
