@@ -79,3 +79,20 @@ def _files(layout):
 
     return [n for n, p in student_members(layout)
             if p is not None and n.split("/")[1] in ("lessons", "exercises")]
+
+
+def test_an_account_without_a_home_folder_is_refused_with_what_to_do():
+    """An existing account whose home folder is missing (made by hand, or the folder removed)
+    stops the setup with what to do, before anything is copied for anyone."""
+    from course.hub import HubError
+
+    name = f"zn{uuid.uuid4().hex[:6]}"
+    subprocess.run(["useradd", "--no-create-home", "--home-dir", f"/home/{name}", name],
+                   check=True)
+    try:
+        assert not Path(f"/home/{name}").exists()
+        with pytest.raises(HubError, match=rf"{name} has no home folder.*mkhomedir_helper {name}"):
+            ensure_users([name])
+        assert not Path(f"/home/{name}").exists(), "the setup made a folder it was not asked to"
+    finally:
+        remove_users([name])
