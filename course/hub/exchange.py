@@ -172,16 +172,15 @@ def fit_packages(site: Path, own: Path, system: Path) -> None:
     ``system``'s Python of each package in ``site`` that does not (e.g. soupsieve 4.1.4 needs
     Python 3.11.5, and nbconvert's HTML export, the formgrader's, fails on Debian's 3.11.2),
     unless ``own`` has it already."""
+    from importlib.metadata import distributions
+
+    from packaging.utils import canonicalize_name
+
     version = subprocess.run([str(system), "-c", "import platform; "
                               "print(platform.python_version())"], capture_output=True,
                              text=True, check=True).stdout.strip()
-    from importlib.metadata import distributions
-
-    def key(name: str) -> str:
-        return name.lower().replace("_", "-")
-
-    have = {key(d.metadata["Name"]) for d in distributions(path=[str(own)])}
-    missing = [n for n in too_new(site, version) if key(n) not in have]
+    have = {canonicalize_name(d.metadata["Name"]) for d in distributions(path=[str(own)])}
+    missing = [n for n in too_new(site, version) if canonicalize_name(n) not in have]
     if not missing:
         return
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",

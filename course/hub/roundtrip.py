@@ -93,8 +93,8 @@ def collect(s: Settings, assignment: str, inbox: Path) -> dict[str, Path]:
 
 def collect_problems(s: Settings, assignment: str, got: dict[str, Path]) -> list[str]:
     """What the instructor should know about the collected submissions ``got``: a student not
-    on the class roster, a notebook renamed or missing, a folder not the student's own. Each
-    says what to do; every submission is kept as it came."""
+    on the class roster, a notebook renamed or missing. Each says what to do; every submission
+    is kept as it came."""
     released = s.exchange / COURSE_ID / "outbound" / assignment
     expected = sorted(p.name for p in released.glob("*.ipynb"))
     roster = set(s.roster())

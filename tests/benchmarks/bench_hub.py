@@ -123,8 +123,14 @@ def hub_pss(s) -> int:
     which run as the users)."""
     from course.hub.server import descendants
 
+    def root_owned(pid: int) -> bool:
+        try:
+            return os.stat(f"/proc/{pid}").st_uid == 0
+        except OSError:  # it ended meanwhile
+            return False
+
     pid = int((s.state / "jupyterhub.pid").read_text())
-    return pss([pid, *(p for p, _ in descendants(pid) if os.stat(f"/proc/{p}").st_uid == 0)])
+    return pss([pid, *(p for p, _ in descendants(pid) if root_owned(p))])
 
 
 def api_under_load(s, nice: int) -> tuple[float, float]:
