@@ -46,10 +46,14 @@ def best_time(fn: Callable[[], object], *, repeat: int = 3, number: int = 1) -> 
     return min(times)
 
 
-def median_time(fn: Callable[[], object], *, repeat: int = 15) -> float:
-    """Median wall-clock seconds of ``repeat`` single calls of ``fn``."""
+def median_time(fn: Callable[[], object], *, repeat: int = 15,
+                setup: Callable[[], object] | None = None) -> float:
+    """Median wall-clock seconds of ``repeat`` single calls of ``fn`` (``setup``, untimed,
+    before each)."""
     times = []
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
