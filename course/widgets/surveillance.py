@@ -15,10 +15,10 @@ policies of ``course.MINIMISATION_SCENARIOS``:
 
 Unlike :func:`course.minimisation`, which draws every scenario's points from one random
 stream, the dial gives each policy its own draws from the same seed, so a policy shows the
-same numbers however it is reached (slider or preset). The measurements, cached
-(accuracy by policy, unicity by precision and ``k``, the payment trace prepared by precision,
-so that a new ``k`` only redraws and recounts) so that most updates reuse earlier work, are
-:class:`course.surveillance.PolicyMeter`'s, in :mod:`course.surveillance.policies`.
+same numbers however it is reached (slider or preset). The measurements are those of
+:class:`course.surveillance.PolicyMeter` (:mod:`course.surveillance.policies`), which caches
+accuracy by policy, unicity by precision and ``k``, and the payment trace prepared by
+precision, so that a new ``k`` only redraws and recounts.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class SurveillanceDial(Explorer):
 
     Controls: ``preset`` (Dropdown), ``time``, ``place``, ``amount`` (SelectionSliders),
     ``sources`` (a dict of Checkbox by source), ``k`` (IntSlider) and ``reset`` (Button).
-    ``result`` is a :class:`DialResult`.
+    ``result`` is a :class:`DialResult`; ``meter`` (a :class:`PolicyMeter`) measures and caches.
     """
 
     title = "Surveillance dial"
@@ -77,8 +77,7 @@ class SurveillanceDial(Explorer):
         check_frame(friendships, "friendships", ["consumer_id", "friend_id"])
         self.population, self.transactions, self.friendships = (population, transactions,
                                                                 friendships)
-        self.weights = weights
-        self.seed = seed
+        self.weights, self.seed = weights, seed
         self.meter = PolicyMeter(population, transactions, friendships, weights=weights,
                                  seed=seed)
         self.source_means = self.meter.source_means
@@ -167,14 +166,6 @@ class SurveillanceDial(Explorer):
             self._holding = False
 
     matching_preset = staticmethod(matching_preset)
-
-    def point(self, policy: Mapping, k: int) -> dict:
-        """``auc``, ``mean_footprint`` and ``unicity`` of ``policy`` (cached)."""
-        return self.meter.point(policy, k)
-
-    def presets(self, k: int) -> pd.DataFrame:
-        """The preset policies' numbers at ``k`` (cached)."""
-        return self.meter.presets(k)
 
     def _on_change(self, change=None) -> None:
         if not self._holding:
@@ -361,21 +352,14 @@ def _unicity_label(k: int) -> str:
 
 def _to_control(value) -> str:
     """A policy value as a control value (None -> 'not kept', 100.0 -> '100')."""
-    if value is None:
-        return NOT_KEPT
-    if isinstance(value, float):
-        return f"{value:g}"
-    return value
+    return NOT_KEPT if value is None else f"{value:g}" if isinstance(value, float) else value
 
 
 def _from_control(value: str):
     """A control value as a policy value ('not kept' -> None, '100' -> 100.0)."""
     if value == NOT_KEPT:
         return None
-    try:
-        return float(value)
-    except ValueError:
-        return value
+    return float(value) if value.replace(".", "", 1).isdigit() else value
 
 
 def surveillance_dial(population: pd.DataFrame, transactions: pd.DataFrame,
