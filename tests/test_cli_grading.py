@@ -235,3 +235,29 @@ def test_the_command_skips_jsonschemas_iri_grammars_and_still_validates_notebook
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "rejected"
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_ends_with_mains_status_its_output_written_and_exit_handlers_run(
+        tmp_path, thread):
+    """``course`` (``course.cli.run``) skips Python's tear-down at exit, not what matters: the
+    exit status, output still buffered for a file, exit handlers, and a thread still working
+    (then it exits the usual way, waiting for the thread)."""
+    script = (
+        "import atexit, threading, time\n"
+        "import course.cli as cli\n"
+        "atexit.register(lambda: print('exit handler ran'))\n"
+        "def main():\n"
+        "    print('what the command printed')\n"
+        + ("    threading.Thread(target=lambda: (time.sleep(0.5), print('thread done'))"
+           ").start()\n" if thread else "")
+        + "    return 3\n"
+        "cli.main = main\n"
+        "cli.run()\n")
+    out = tmp_path / "out.txt"
+    with out.open("w") as stdout:  # a file: block-buffered, as when output is redirected
+        done = subprocess.run([sys.executable, "-c", script], stdout=stdout, timeout=60)
+    assert done.returncode == 3
+    lines = out.read_text().splitlines()
+    assert lines == ["what the command printed", *(["thread done"] if thread else []),
+                     "exit handler ran"]

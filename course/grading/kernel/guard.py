@@ -25,9 +25,12 @@ import ast
 import builtins
 import json
 import secrets
+import time
 from pathlib import Path
+from queue import Empty
 
 from jupyter_core.utils import ensure_async, run_sync
+from nbclient.util import run_hook
 from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
@@ -149,8 +152,55 @@ class GuardedExecute(Execute):
             await self._guard("capture()")
         return result
 
-    # nbclient binds the sync wrapper to its own coroutine; bind it to ours
+    async def async_start_new_kernel_client(self):
+        """nbclient's, without jupyter_client's fifth of a second of waiting for nothing.
+
+        ``wait_for_ready`` ends by reading IOPub until it has been silent for 0.2 s, in every
+        grading job, while nothing runs. Here the kernel is ready once it has answered a
+        ``kernel_info`` request on the shell channel *and* its status for that request has
+        come on IOPub: IOPub is connected, which is what that wait is for. Messages that come
+        later are told apart by their parent request, as nbclient does for every cell.
+        """
+        self.kc = self.km.client()
+        await ensure_async(self.kc.start_channels())
+        try:
+            await self._until_ready(self.startup_timeout)
+        except Exception:
+            await self._async_cleanup_kernel()
+            raise
+        self.kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
+
+    async def _until_ready(self, timeout: float) -> None:
+        kc, deadline = self.kc, time.monotonic() + timeout
+
+        async def answer(channel, request: str, seconds: float) -> dict | None:
+            """The next message on ``channel`` that answers ``request``, within ``seconds``."""
+            end = time.monotonic() + seconds
+            while (left := end - time.monotonic()) > 0:
+                try:
+                    msg = await ensure_async(channel.get_msg(timeout=left))
+                except Empty:
+                    return None
+                if msg.get("parent_header", {}).get("msg_id") == request:
+                    return msg
+            return None
+
+        while True:
+            request = kc.kernel_info()
+            reply = await answer(kc.shell_channel, request, 1.0)
+            if reply is not None and await answer(kc.iopub_channel, request, 0.2) is not None:
+                kc._handle_kernel_info_reply(reply)  # the protocol version, as jupyter_client
+                return
+            if not await ensure_async(self.km.is_alive()):
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    # nbclient binds the sync wrappers to its own coroutines; bind them to ours
     execute_cell = run_sync(async_execute_cell)
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
 
 def guard_start(path: Path) -> tuple[bool, str | None]:
