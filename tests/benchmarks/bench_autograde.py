@@ -133,7 +133,7 @@ def run(quick: bool = False) -> list[Result]:
             single = tmp / "single"
             write(student_notebook(full_marks_answers()), single / "solo" / PS1 / PS1_NB)
             on, off = [], []
-            for i in range(5):
+            for i in range(9):
                 on.append(_worker_seconds(layout, single, tmp / f"on{i}", True))
                 off.append(_worker_seconds(layout, single, tmp / f"off{i}", False))
             results.append(Result(
