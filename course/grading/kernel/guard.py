@@ -175,22 +175,24 @@ class GuardedExecute(Execute):
     async def _until_ready(self, timeout: float) -> None:
         kc, deadline = self.kc, time.monotonic() + timeout
 
-        async def answer(channel, request: str, seconds: float) -> dict | None:
-            """The next message on ``channel`` that answers ``request``, within ``seconds``."""
+        async def answer(channel, asked: set[str], seconds: float) -> dict | None:
+            """The next message on ``channel`` that answers one of the requests ``asked``,
+            within ``seconds``."""
             end = time.monotonic() + seconds
             while (left := end - time.monotonic()) > 0:
                 try:
                     msg = await ensure_async(channel.get_msg(timeout=left))
                 except Empty:
                     return None
-                if msg.get("parent_header", {}).get("msg_id") == request:
+                if msg.get("parent_header", {}).get("msg_id") in asked:
                     return msg
             return None
 
+        asked: set[str] = set()  # a late answer to an earlier request counts too
         while True:
-            request = kc.kernel_info()
-            reply = await answer(kc.shell_channel, request, 1.0)
-            if reply is not None and await answer(kc.iopub_channel, request, 0.2) is not None:
+            asked.add(kc.kernel_info())
+            reply = await answer(kc.shell_channel, asked, 1.0)
+            if reply is not None and await answer(kc.iopub_channel, asked, 0.2) is not None:
                 kc._handle_kernel_info_reply(reply)  # the protocol version, as jupyter_client
                 return
             if not await ensure_async(self.km.is_alive()):
