@@ -394,9 +394,10 @@ def run() -> None:
     is flushed and the process ends at once with :func:`main`'s exit status.
     """
     code = main() or 0
-    if threading.active_count() > 1:
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's
+    if threading.active_count() > 1 or run_exit_handlers is None:
         sys.exit(code)  # a thread still working: the normal exit waits for it
-    atexit._run_exitfuncs()
+    run_exit_handlers()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -193,7 +193,9 @@ class GuardedExecute(Execute):
             asked.add(kc.kernel_info())
             reply = await answer(kc.shell_channel, asked, 1.0)
             if reply is not None and await answer(kc.iopub_channel, asked, 0.2) is not None:
-                kc._handle_kernel_info_reply(reply)  # the protocol version, as jupyter_client
+                adapt = getattr(kc, "_handle_kernel_info_reply", None)  # jupyter_client's own
+                if adapt is not None:
+                    adapt(reply)  # takes the kernel's protocol version, as wait_for_ready does
                 return
             if not await ensure_async(self.km.is_alive()):
                 raise RuntimeError("Kernel died before replying to kernel_info")
