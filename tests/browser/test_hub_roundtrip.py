@@ -310,6 +310,10 @@ def grade_written_answer(instructor: Student, student: Student, shots) -> None:
     page.locator("tbody a[href*='/formgrader/submissions/']").first.click()
     box = page.locator(f"input.score#{WRITTEN_ID}")
     box.wait_for(timeout=60_000)
+    # The page's script fetches the grades after the page has loaded and then sets every box
+    # from them: a score typed before that is overwritten, and its change is never saved
+    page.wait_for_function("() => window.formgrader && formgrader.grades "
+                           "&& formgrader.grades.loaded === true", timeout=60_000)
     box.fill(str(WRITTEN[student.kind]))
     with page.expect_response(lambda r: "/api/grade/" in r.url and r.request.method == "PUT",
                               timeout=60_000) as saved:
