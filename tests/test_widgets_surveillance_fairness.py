@@ -394,3 +394,23 @@ def test_policies_docstring_example_runs():
 
     outcome = doctest.testmod(PW)
     assert outcome.attempted > 0 and outcome.failed == 0
+
+
+def test_a_ratio_just_under_four_fifths_never_reads_as_a_pass(audit_explorer):
+    """Two decimals would show 0.797 as "0.80" beside "fails the 0.8 rule": the audit shows
+    such a ratio to three decimals, cut, not rounded, and every other ratio to two."""
+    import dataclasses
+
+    assert [FW._ratio_text(r) for r in (0.81, 0.8, 0.7999, 0.797, 0.794, 1.0)] == \
+        ["0.81", "0.80", "0.799", "0.797", "0.79", "1.00"]
+    result = audit_explorer.result
+    table = result.table.copy()
+    worst = table["ratio_to_best"].idxmin()
+    table.loc[worst, "ratio_to_best"] = 0.7971
+    table["passes_four_fifths"] = table["ratio_to_best"] >= 0.8
+    near = dataclasses.replace(result, table=table)
+    audit_explorer._draw(near)
+    title = audit_explorer._title.get_text()
+    assert "four-fifths ratio 0.797 (fails the 0.8 rule of thumb)" in title, title
+    assert "Four-fifths ratio 0.797 (fails" in audit_explorer.summary.value
+    assert ">0.797<" in audit_explorer.summary.value  # the table's "ratio to best" column
