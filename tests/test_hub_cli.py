@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import socket
 import subprocess
 import sys
@@ -72,3 +73,49 @@ def test_course_hub_start_prints_the_url_and_accounts_and_stop_ends_it():
         subprocess.run(["rm", "-rf", str(base)])
     assert stopped.returncode == 0 and "JupyterHub stopped." in stopped.stdout, stopped.stdout
     assert not answers("http://127.0.0.1:8000/hub/api/") and _port_free(8000)
+
+
+@real
+def test_a_hub_started_from_the_roster_gives_the_formgrader_the_students_names():
+    """`course hub start` without --students takes the accounts from the roster's grading
+    folder, and copies the roster into the formgrader's (the instructor's ~/scored-grading,
+    here SCORED_HUB_GRADING), handed to the instructor: the formgrader then shows names."""
+    from course.grading.autograde.classroom import GradingFolder
+    from course.grading.layout import find_layout
+
+    tag = uuid.uuid4().hex[:5]
+    students, instructor = [f"zr{tag}a", f"zr{tag}b"], f"zri{tag}"
+    base = Path(tempfile.mkdtemp(prefix="scored-hubroster-"))
+    base.chmod(0o755)
+    classlist = base / "classlist.csv"
+    classlist.write_text("id,first_name,last_name,email,section\n"
+                         f"{students[0]},Mei,Wang,mei@example.edu,A\n"
+                         f"{students[1]},小明,王,xm@example.edu,B\n", encoding="utf-8")
+    roster, formgrader = base / "roster-folder", base / "formgrader-folder"
+    port = free_port()
+    env = {**os.environ, "SCORED_HUB_STATE": str(base / "state"),
+           "SCORED_HUB_EXCHANGE": str(base / "exchange"), "SCORED_HUB_INSTRUCTOR": instructor,
+           "SCORED_HUB_GRADING": str(formgrader), "SCORED_HUB_HUB_PORT": str(free_port()),
+           "SCORED_HUB_PROXY_API_PORT": str(free_port())}
+    try:
+        imported = subprocess.run([COURSE, "roster", "import", str(classlist), "--grading-dir",
+                                   str(roster)], env=env, capture_output=True, text=True)
+        assert imported.returncode == 0, imported.stderr
+        started = subprocess.run([COURSE, "hub", "start", "--port", str(port), "--grading-dir",
+                                  str(roster)], env=env, capture_output=True, text=True,
+                                 timeout=120)
+        assert started.returncode == 0, started.stdout + started.stderr
+        assert ", ".join(students) in started.stdout, started.stdout
+        assert (f"roster: 2 student(s)' names and ids copied from {roster} into the "
+                f"formgrader's grading folder {formgrader}") in started.stdout, started.stdout
+        with GradingFolder(formgrader, find_layout(None)).ws.api.gradebook as gb:
+            names = {s.id: (s.first_name, s.last_name, s.email) for s in gb.students}
+        assert names == {students[0]: ("Mei", "Wang", "mei@example.edu"),
+                         students[1]: ("小明", "王", "xm@example.edu")}
+        owner = pwd.getpwnam(instructor).pw_uid
+        assert {p.stat().st_uid for p in [formgrader, *formgrader.rglob("*")]} == {owner}
+    finally:
+        subprocess.run([COURSE, "hub", "stop"], env=env, capture_output=True, text=True,
+                       timeout=120)
+        remove_users([*students, instructor])
+        subprocess.run(["rm", "-rf", str(base)])

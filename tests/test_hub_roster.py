@@ -39,3 +39,30 @@ def test_an_empty_roster_says_how_to_fill_it(tmp_path):
     GradingFolder(tmp_path, find_layout(None))  # a grading folder with no roster yet
     with pytest.raises(HubError, match="roster .* is empty; run `course roster import FILE`"):
         students_from_roster(tmp_path)
+
+
+def test_the_roster_is_shared_with_the_formgrader_folder(tmp_path, capsys):
+    """The hub's accounts come from one grading folder's roster; share_roster copies it
+    (names, emails, sections, LMS ids) into the formgrader's folder and hands that folder to
+    the instructor."""
+    import pwd
+
+    from course.grading.autograde.classroom import GradingFolder
+    from course.grading.layout import find_layout
+    from course.grading.term.roster import roster_entries
+    from course.hub.users import share_roster
+
+    source, target = tmp_path / "roster", tmp_path / "formgrader"
+    assert main(["roster", "import", str(CANVAS), "--grading-dir", str(source)]) == 0
+    layout = find_layout(None)
+    with GradingFolder(source, layout).ws.api.gradebook as gb:
+        expected = roster_entries(gb)
+    assert share_roster(source, target, "nobody") == len(expected) > 0
+    with GradingFolder(target, layout).ws.api.gradebook as gb:
+        assert roster_entries(gb) == expected
+        named = {s.id: (s.first_name, s.last_name) for s in gb.students}
+    assert all(named[e.student] == (e.first_name or None, e.last_name or None)
+               for e in expected)
+    nobody = pwd.getpwnam("nobody").pw_uid
+    assert {p.stat().st_uid for p in [target, *target.rglob("*")]} == {nobody}
+    assert share_roster(source, source, "nobody") == 0  # one folder for both: nothing to do

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from .settings import from_env
 
 
@@ -19,10 +22,13 @@ def cmd_start(args) -> int:
     from .users import students_from_roster
 
     s = _settings(args)
+    roster = None
     if not s.students:
         from ..grading.layout import default_grading_dir
 
-        s.students = students_from_roster(args.grading_dir or default_grading_dir())
+        roster = Path(args.grading_dir).expanduser() if args.grading_dir else \
+            default_grading_dir()
+        s.students = students_from_roster(roster)
     proc = start(s)
     print(f"JupyterHub is running on {s.url}/ (pid {proc.pid}; log {s.state}/jupyterhub.log)")
     print(f"  instructor (admin): {s.instructor}")
@@ -33,7 +39,26 @@ def cmd_start(args) -> int:
               f"(the instructor authorizes sign-ups at {s.url}/hub/authorize)")
     print(f"  exchange: {s.exchange}; each server capped at {s.memory} of address space "
           "per process; stop everything with `make hub-stop`")
+    if roster is not None:
+        _share_roster(roster, s)
     return 0
+
+
+def _share_roster(roster: Path, s) -> None:
+    """The roster's names and ids into the formgrader's grading folder too (the hub runs
+    already: a failure here is said, with what to do, and the hub goes on)."""
+    from .users import share_roster
+
+    try:
+        n = share_roster(roster, s.grading_dir, s.instructor)
+    except Exception as error:  # noqa: BLE001 - the hub is up; say what to do instead
+        print(f"course hub: could not copy the roster into {s.grading_dir} ({error}); run "
+              f"`course roster import FILE --grading-dir {s.grading_dir}` so that the "
+              "formgrader shows the students' names", file=sys.stderr)
+        return
+    if n:
+        print(f"  roster: {n} student(s)' names and ids copied from {roster} into the "
+              f"formgrader's grading folder {s.grading_dir}")
 
 
 def cmd_stop(args) -> int:

@@ -115,3 +115,30 @@ def students_from_roster(grading_dir) -> list[str]:
                        "first, or list the students with --students.")
     check_names(ids)
     return ids
+
+
+def share_roster(source: Path, target: Path, owner: str) -> int:
+    """Copy the roster of grading folder ``source`` into grading folder ``target`` (made if
+    need be, then handed to ``owner``); return how many students it holds (0: same folder).
+
+    The hub takes its accounts from the roster in ``source`` (``course roster import``),
+    while the formgrader shows ``target``, the class's grading folder in the instructor's
+    home: with the copy, the formgrader shows the students' names and ``course grades --lms``
+    finds their LMS ids there too. A roster already in ``target`` is replaced.
+    """
+    from ..grading.autograde.classroom import GradingFolder
+    from ..grading.layout import find_layout
+    from ..grading.term.roster import import_roster, stored_roster
+
+    if Path(source).resolve() == Path(target).resolve():
+        return 0
+    layout = find_layout(None)
+    with GradingFolder(source, layout).ws.api.gradebook as gb:
+        roster = stored_roster(gb)
+    with GradingFolder(target, layout).ws.api.gradebook as gb:
+        import_roster(gb, roster)
+    user = pwd.getpwnam(owner)
+    for folder, _, files in os.walk(target):
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
+    return len(roster.entries)

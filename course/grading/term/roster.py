@@ -255,6 +255,13 @@ def roster_entries(gb) -> list[RosterEntry]:
     return sorted(entries, key=lambda e: (e.last_name.lower(), e.first_name.lower(), e.student))
 
 
+def stored_roster(gb) -> Roster:
+    """The stored roster as a :class:`Roster` (what :func:`import_roster` takes), with the
+    format it was first read from."""
+    row = gb.db.execute(ROSTER.select().limit(1)).mappings().first()
+    return Roster((row["source"] if row else None) or "csv", roster_entries(gb))
+
+
 def roster_map(gb) -> dict[str, RosterEntry]:
     """``{student id: entry}``; students in the gradebook but not on the roster get an entry
     with the names and email nbgrader has for them, and no section."""
