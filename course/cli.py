@@ -55,9 +55,9 @@ def _layout(args):
 
 
 def _grading_dir(args) -> Path:
-    from .grading.layout import default_grading_dir
+    from .grading.layout import grading_dir
 
-    return Path(args.grading_dir).expanduser() if args.grading_dir else default_grading_dir()
+    return grading_dir(args.grading_dir)
 
 
 def _cmd_gate(args) -> int:

@@ -130,6 +130,12 @@ def default_grading_dir() -> Path:
     return Path(os.environ.get("SCORED_GRADING_DIR") or Path.home() / "scored-grading")
 
 
+def grading_dir(given: str | Path | None = None) -> Path:
+    """The grading folder a command uses: the one ``given`` (``--grading-dir``, ``~``
+    expanded), else :func:`default_grading_dir`."""
+    return Path(given).expanduser() if given else default_grading_dir()
+
+
 def check_outside(path: Path, layout: Layout, what: str, *,
                   example: str = "~/scored-grading") -> Path:
     """Refuse a folder for student data that lies inside the repository (it could enter git)."""

@@ -24,10 +24,9 @@ def cmd_start(args) -> int:
     s = _settings(args)
     roster = None
     if not s.students:
-        from ..grading.layout import default_grading_dir
+        from ..grading.layout import grading_dir
 
-        roster = Path(args.grading_dir).expanduser() if args.grading_dir else \
-            default_grading_dir()
+        roster = grading_dir(args.grading_dir)
         s.students = students_from_roster(roster)
     proc = start(s)
     print(f"JupyterHub is running on {s.url}/ (pid {proc.pid}; log {s.state}/jupyterhub.log)")
@@ -85,9 +84,6 @@ def cmd_release(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    import sys
-    from pathlib import Path
-
     from .roundtrip import collect, collect_problems
 
     inbox = Path(args.inbox).expanduser()

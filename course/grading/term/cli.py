@@ -20,9 +20,9 @@ GRADING_HELP = ("the grading folder, outside the repository (default: $SCORED_GR
 
 
 def _grading_dir(args) -> Path:
-    from ..layout import default_grading_dir
+    from ..layout import grading_dir
 
-    return Path(args.grading_dir).expanduser() if args.grading_dir else default_grading_dir()
+    return grading_dir(args.grading_dir)
 
 
 def _folder(args, *, create: bool = False):
